@@ -1,3 +1,9 @@
-import { z } from 'zod';
-export const Probe = z.object({ a: z.string() });
-export type Probe = z.infer<typeof Probe>;
+export * from './enqueue-options.ts';
+export * from './events.ts';
+export * from './generation-id.ts';
+export * from './generation-request.ts';
+export * from './media.ts';
+export * from './stages.ts';
+export * from './status.ts';
+export * from './validation-error.ts';
+export * from './webhook-event.ts';
