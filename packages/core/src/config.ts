@@ -1,0 +1,147 @@
+import { z } from 'zod';
+
+/** Thrown when the environment is wrong; lists every bad variable so one restart fixes all. */
+export class ConfigError extends Error {
+  readonly code = 'REELAY_CONFIG_INVALID';
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be an integer' })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` })
+    .default(def);
+const num = (def: number, min: number) => z.coerce.number({ error: 'must be a number' }).min(min, { error: `must be at least ${min}` }).default(def);
+const optional = () =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+const url = (def?: string) =>
+  z
+    .string()
+    .default(def ?? '')
+    .refine((v) => v === '' || URL.canParse(v), { error: 'must be an absolute URL' })
+    .transform((v) => (v === '' ? undefined : v));
+
+/**
+ * Every environment variable Reelay reads, with its default. Parsed once at start-up; the
+ * result is passed down, and nothing else reads process.env (STYLE.md, "Parse the environment once").
+ */
+export const EnvSchema = z.object({
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379').refine((v) => /^rediss?:\/\//.test(v), { error: 'must start with redis:// or rediss://' }),
+  REELAY_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}-]{1,64}$/, { error: 'must be 1-64 letters, digits, _ - { }' }).default('reelay'),
+
+  VTRIX_BASE_URL: url('https://cloud.vtrix.ai'),
+  VTRIX_API_KEY: optional(),
+  VTRIX_MODEL: z.string().min(1).default('wan27_i2v'),
+  VTRIX_TIMEOUT_MS: int(15_000, 100),
+
+  S3_BUCKET: optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ENDPOINT: url(),
+  S3_FORCE_PATH_STYLE: bool(false),
+  S3_KEY_PREFIX: z.string().default('generations/'),
+  S3_PART_SIZE_MB: int(8, 5, 512),
+
+  WEBHOOK_SIGNING_SECRET: optional(),
+  WEBHOOK_DEFAULT_URL: url(),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool(false),
+
+  POLL_INITIAL_DELAY_MS: int(30_000, 10),
+  POLL_MAX_DELAY_MS: int(30_000, 10),
+  POLL_BACKOFF_FACTOR: num(1.5, 1),
+  POLL_DEADLINE_MS: int(30 * 60_000, 1_000),
+
+  SUBMIT_RATE_PER_SEC: num(2, 0),
+  MAX_IN_FLIGHT: int(0, 0),
+  SUBMIT_CONCURRENCY: int(4, 1, 1000),
+  POLL_CONCURRENCY: int(50, 1, 10_000),
+  SINK_CONCURRENCY: int(4, 1, 1000),
+  NOTIFY_CONCURRENCY: int(20, 1, 1000),
+  SHUTDOWN_TIMEOUT_MS: int(30_000, 0),
+
+  IDEMPOTENCY_TTL_S: int(86_400, 86_400),
+  RECORD_RETENTION_S: int(7 * 86_400, 3_600),
+
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  METRICS_PORT: int(9464, 0, 65_535),
+});
+export type Env = z.infer<typeof EnvSchema>;
+
+export type ReelayConfig = ReturnType<typeof toConfig>;
+
+function toConfig(e: Env) {
+  return {
+    redisUrl: e.REDIS_URL,
+    prefix: e.REELAY_QUEUE_PREFIX,
+    vtrix: { baseUrl: e.VTRIX_BASE_URL!, apiKey: e.VTRIX_API_KEY, model: e.VTRIX_MODEL, timeoutMs: e.VTRIX_TIMEOUT_MS },
+    s3: {
+      bucket: e.S3_BUCKET,
+      region: e.S3_REGION,
+      endpoint: e.S3_ENDPOINT,
+      forcePathStyle: e.S3_FORCE_PATH_STYLE,
+      keyPrefix: e.S3_KEY_PREFIX,
+      partSizeBytes: e.S3_PART_SIZE_MB * 1024 * 1024,
+    },
+    webhook: {
+      signingSecrets: e.WEBHOOK_SIGNING_SECRET?.split(',').map((s) => s.trim()).filter(Boolean) ?? [],
+      defaultUrl: e.WEBHOOK_DEFAULT_URL,
+      allowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+    },
+    poll: { initialDelayMs: e.POLL_INITIAL_DELAY_MS, maxDelayMs: e.POLL_MAX_DELAY_MS, factor: e.POLL_BACKOFF_FACTOR, deadlineMs: e.POLL_DEADLINE_MS },
+    submit: { ratePerSec: e.SUBMIT_RATE_PER_SEC, maxInFlight: e.MAX_IN_FLIGHT },
+    concurrency: { submit: e.SUBMIT_CONCURRENCY, poll: e.POLL_CONCURRENCY, sink: e.SINK_CONCURRENCY, notify: e.NOTIFY_CONCURRENCY },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    idempotencyTtlS: e.IDEMPOTENCY_TTL_S,
+    recordRetentionS: e.RECORD_RETENTION_S,
+    logLevel: e.LOG_LEVEL,
+    metricsPort: e.METRICS_PORT,
+  };
+}
+
+/**
+ * Reads the configuration from an environment. `extraChecks` lets an app add rules that need
+ * packages core must not import (e.g. the webhook secret format); their problems are reported
+ * together with the schema's, in one error.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  extraChecks: ReadonlyArray<(config: ReelayConfig) => string[]> = [],
+): ReelayConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0] ?? '')}: ${i.message}`));
+  }
+  const config = toConfig(parsed.data);
+  const problems: string[] = [];
+  if (config.poll.maxDelayMs < config.poll.initialDelayMs) problems.push('POLL_MAX_DELAY_MS: must be at least POLL_INITIAL_DELAY_MS');
+  for (const check of extraChecks) problems.push(...check(config));
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+/** Checks that a worker has what it needs to run every stage. */
+export function workerRequirements(config: ReelayConfig): string[] {
+  const problems: string[] = [];
+  if (!config.s3.bucket) problems.push('S3_BUCKET: is required to run the sink stage');
+  if (!config.vtrix.apiKey && !isLoopback(config.vtrix.baseUrl)) problems.push('VTRIX_API_KEY: is required unless VTRIX_BASE_URL points at a local simulator');
+  return problems;
+}
+
+function isLoopback(u: string): boolean {
+  const host = new URL(u).hostname;
+  return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
+}

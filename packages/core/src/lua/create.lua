@@ -1,0 +1,50 @@
+-- Creates one or more generations at once, all or none, honouring idempotency keys.
+-- KEYS[2i-1] record of generation i; KEYS[2i] its idempotency key (the record key again if none)
+-- ARGV[1] now (ms), ARGV[2] idempotency TTL (s), ARGV[3] record key prefix ('<prefix>:gen:')
+-- then 5 values per generation: id, has key (1|0), fingerprint, request JSON, options JSON
+-- Returns {id, created (1|0), state} per generation, flattened; or {'CONFLICT', i, id} when
+-- key i already names a generation made from a different request (nothing is written then).
+local n = #KEYS / 2
+local now, ttl, recPrefix = ARGV[1], ARGV[2], ARGV[3]
+local resolved = {}
+local batchKeys = {}
+-- First pass reads only, so a conflict anywhere leaves Redis untouched.
+for i = 1, n do
+  local b = 3 + (i - 1) * 5
+  if ARGV[b + 2] == '1' then
+    local key = KEYS[2 * i]
+    local v = batchKeys[key] or redis.call('GET', key)
+    if v then
+      local sep = string.find(v, '|', 1, true)
+      local id, fp = string.sub(v, 1, sep - 1), string.sub(v, sep + 1)
+      if fp ~= ARGV[b + 3] then return {'CONFLICT', tostring(i), id} end
+      resolved[i] = id
+    else
+      batchKeys[key] = ARGV[b + 1] .. '|' .. ARGV[b + 3]
+    end
+  end
+end
+local out = {}
+for i = 1, n do
+  local b = 3 + (i - 1) * 5
+  local id = resolved[i]
+  if id then
+    local state = redis.call('HGET', recPrefix .. id, 's')
+    if state then
+      table.insert(out, id); table.insert(out, '0'); table.insert(out, state)
+    else
+      -- The key outlived its record (retention shorter than the key's TTL): start afresh.
+      resolved[i] = nil
+    end
+  end
+  if not resolved[i] then
+    id = ARGV[b + 1]
+    redis.call('HSET', KEYS[2 * i - 1], 's', 'queued', 'c', now, 'u', now, 'tl', 'queued@' .. now,
+      'rq', ARGV[b + 4], 'op', ARGV[b + 5], 'pn', '0')
+    if ARGV[b + 2] == '1' then
+      redis.call('SET', KEYS[2 * i], id .. '|' .. ARGV[b + 3], 'EX', ttl)
+    end
+    table.insert(out, id); table.insert(out, '1'); table.insert(out, 'queued')
+  end
+end
+return out

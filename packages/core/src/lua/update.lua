@@ -1,0 +1,42 @@
+-- Compare-and-set on a generation's status record: the one way a stage changes a record, so a
+-- stale, duplicate or recovered job can never move a generation backwards or twice.
+-- KEYS[1] record hash, KEYS[2] its delivery-attempt list
+-- ARGV[1] new state ('' keeps the state: a guarded patch)
+-- ARGV[2] now (ms)
+-- ARGV[3] allowed current states, comma-separated ('' = any)
+-- ARGV[4] retention (s): applied to both keys when the new state is terminal; a move out of a
+--         terminal state (an operator's resume) removes the expiry again
+-- ARGV[5] guard field ('' = none) and ARGV[6] the value it must hold ('' = absent)
+-- ARGV[7] fields to delete, comma-separated
+-- ARGV[8] field to increment by one ('' = none)
+-- ARGV[9..] field, value pairs to set
+-- Returns {1, previous state} on success; {0, current state} when the state is not allowed;
+-- {2, current state, guard value} when the guard does not hold; {-1, ''} when there is no record.
+local cur = redis.call('HGET', KEYS[1], 's')
+if not cur then return {-1, ''} end
+if ARGV[3] ~= '' and not string.find(',' .. ARGV[3] .. ',', ',' .. cur .. ',', 1, true) then
+  return {0, cur}
+end
+if ARGV[5] ~= '' then
+  local g = redis.call('HGET', KEYS[1], ARGV[5]) or ''
+  if g ~= ARGV[6] then return {2, cur, g} end
+end
+if ARGV[1] ~= '' and ARGV[1] ~= cur then
+  local tl = redis.call('HGET', KEYS[1], 'tl') or ''
+  redis.call('HSET', KEYS[1], 's', ARGV[1], 'tl', tl .. '|' .. ARGV[1] .. '@' .. ARGV[2])
+end
+redis.call('HSET', KEYS[1], 'u', ARGV[2])
+if ARGV[7] ~= '' then
+  for f in string.gmatch(ARGV[7], '[^,]+') do redis.call('HDEL', KEYS[1], f) end
+end
+if ARGV[8] ~= '' then redis.call('HINCRBY', KEYS[1], ARGV[8], 1) end
+if #ARGV >= 10 then redis.call('HSET', KEYS[1], unpack(ARGV, 9)) end
+local terminal = {succeeded = true, failed = true, canceled = true}
+if ARGV[1] ~= '' and ARGV[1] ~= cur then
+  if terminal[ARGV[1]] then
+    redis.call('EXPIRE', KEYS[1], ARGV[4]); redis.call('EXPIRE', KEYS[2], ARGV[4])
+  elseif terminal[cur] then
+    redis.call('PERSIST', KEYS[1]); redis.call('PERSIST', KEYS[2])
+  end
+end
+return {1, cur}

@@ -1,0 +1,117 @@
+import type {
+  Delivery,
+  DeliveryAttempt,
+  DeliveryState,
+  EventType,
+  GenerationError,
+  GenerationOutput,
+  GenerationState,
+  GenerationStatus,
+  StageName,
+  TimelineEntry,
+} from '@reelay/contracts';
+import { EVENT_TYPES, eventSuffix, webhookIdFor } from '@reelay/contracts';
+
+/**
+ * The status record is one Redis hash with short field names (it is read on every stage run and
+ * there may be 100k of them), plus a capped list of delivery attempts. This file is the one
+ * place that knows the field names.
+ */
+export const F = {
+  state: 's',
+  created: 'c',
+  updated: 'u',
+  timeline: 'tl',
+  request: 'rq',
+  options: 'op',
+  deadline: 'dl',
+  taskId: 'tk',
+  submittedAt: 'sa',
+  submitIntents: 'si',
+  upstreamStatus: 'us',
+  progress: 'pg',
+  pollN: 'pn',
+  output: 'out',
+  error: 'err',
+  attempt: (stage: StageName) => `a.${stage}`,
+  delivery: (event: EventType) => `d.${eventSuffix(event)}`,
+} as const;
+
+export type StoredOptions = {
+  idempotencyKey?: string;
+  webhook?: GenerationStatus['webhook'];
+  metadata?: GenerationStatus['metadata'];
+  priority?: number;
+};
+
+/** The record as the stages see it: decoded, but with the raw poll counter they fence on. */
+export type GenerationRecord = GenerationStatus & { pollN: number };
+
+export function parseTimeline(raw: string | undefined): TimelineEntry[] {
+  if (!raw) return [];
+  return raw
+    .split('|')
+    .filter(Boolean)
+    .map((entry) => {
+      const at = entry.lastIndexOf('@');
+      return { state: entry.slice(0, at) as GenerationState, at: Number(entry.slice(at + 1)) };
+    });
+}
+
+const json = <T>(raw: string | undefined): T | undefined => (raw ? (JSON.parse(raw) as T) : undefined);
+const numOr = (raw: string | undefined, d: number) => (raw === undefined ? d : Number(raw));
+
+export function decodeRecord(id: string, h: Record<string, string>, attempts: DeliveryAttemptEntry[]): GenerationRecord | undefined {
+  if (!h[F.state]) return undefined;
+  const options = json<StoredOptions>(h[F.options]) ?? {};
+  const deliveries: Delivery[] = [];
+  for (const event of EVENT_TYPES) {
+    const state = h[F.delivery(event)] as DeliveryState | undefined;
+    if (!state) continue;
+    deliveries.push({
+      event,
+      webhookId: webhookIdFor(id, event),
+      state,
+      attempts: attempts.filter((a) => a.event === event).map(({ event: _e, ...a }) => a),
+    });
+  }
+  const status: GenerationRecord = {
+    id,
+    state: h[F.state] as GenerationState,
+    createdAt: Number(h[F.created]),
+    updatedAt: Number(h[F.updated]),
+    timeline: parseTimeline(h[F.timeline]),
+    request: JSON.parse(h[F.request] ?? '{}'),
+    upstream: { submitIntents: numOr(h[F.submitIntents], 0) },
+    attempts: {
+      submit: numOr(h[F.attempt('submit')], 0),
+      poll: numOr(h[F.attempt('poll')], 0),
+      sink: numOr(h[F.attempt('sink')], 0),
+      notify: numOr(h[F.attempt('notify')], 0),
+    },
+    deliveries,
+    pollN: numOr(h[F.pollN], 0),
+  };
+  if (options.idempotencyKey) status.idempotencyKey = options.idempotencyKey;
+  if (options.webhook) status.webhook = options.webhook;
+  if (options.metadata) status.metadata = options.metadata;
+  if (options.priority) status.priority = options.priority;
+  if (h[F.deadline]) status.deadlineAt = Number(h[F.deadline]);
+  if (h[F.taskId]) status.upstream.taskId = h[F.taskId];
+  if (h[F.submittedAt]) status.upstream.submittedAt = Number(h[F.submittedAt]);
+  if (h[F.upstreamStatus]) status.upstream.status = h[F.upstreamStatus];
+  if (h[F.progress]) status.upstream.progress = Number(h[F.progress]);
+  const output = json<GenerationOutput>(h[F.output]);
+  if (output) status.output = output;
+  const error = json<GenerationError>(h[F.error]);
+  if (error) status.error = error;
+  return status;
+}
+
+export type DeliveryAttemptEntry = DeliveryAttempt & { event: EventType };
+
+/** Strips the fencing counter: what callers outside the worker get. */
+export function toStatus(record: GenerationRecord): GenerationStatus {
+  const { pollN: _pollN, ...status } = record;
+  return status;
+}

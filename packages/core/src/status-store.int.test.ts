@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { newGenerationId, type GenerationRequest } from '@reelay/contracts';
+import { Redis } from 'ioredis';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { F } from './record-codec.ts';
+import { createStatusStore, isIdempotencyConflict, type StatusStore } from './status-store.ts';
+
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const request: GenerationRequest = { input: { prompt: 'cat', media: [{ type: 'first_frame', url: 'https://example.com/cat.png' }] } };
+let prefix: string;
+let store: StatusStore;
+let clock = 1_000;
+
+beforeEach(() => {
+  prefix = `test-${randomUUID()}`;
+  clock = 1_000;
+  store = createStatusStore(redis, { prefix, recordRetentionS: 3_600, idempotencyTtlS: 86_400, now: () => clock });
+});
+afterAll(async () => {
+  const stream = redis.scanStream({ match: 'test-*', count: 1000 });
+  for await (const keys of stream) if ((keys as string[]).length) await redis.del(...(keys as string[]));
+  await redis.quit();
+});
+
+const fresh = (idempotencyKey?: string, fingerprint = 'fp1') => ({ id: newGenerationId(), request, options: idempotencyKey ? { idempotencyKey } : {}, fingerprint });
+
+describe('status store', () => {
+  it('creates a queued record with a timeline and reads it back', async () => {
+    const g = fresh();
+    expect(await store.create([g])).toEqual([{ id: g.id, created: true, state: 'queued' }]);
+    const r = await store.get(g.id);
+    expect(r).toMatchObject({ id: g.id, state: 'queued', createdAt: 1000, request, timeline: [{ state: 'queued', at: 1000 }], deliveries: [] });
+    expect(await store.get(newGenerationId())).toBeUndefined();
+  });
+
+  it('returns the existing generation for a reused idempotency key and writes nothing new', async () => {
+    const a = fresh('order-1');
+    await store.create([a]);
+    const b = fresh('order-1');
+    expect(await store.create([b])).toEqual([{ id: a.id, created: false, state: 'queued' }]);
+    expect(await store.get(b.id)).toBeUndefined();
+    expect(await store.findIdByIdempotencyKey('order-1')).toBe(a.id);
+    expect(await redis.ttl(`${prefix}:idem:order-1`)).toBeGreaterThan(86_000);
+  });
+
+  it('refuses a reused key with a different request, writing nothing for the whole batch', async () => {
+    const a = fresh('order-2', 'fp-a');
+    await store.create([a]);
+    const other = fresh();
+    const conflicting = fresh('order-2', 'fp-b');
+    const err = await store.create([other, conflicting]).catch((e) => e);
+    expect(isIdempotencyConflict(err)).toBe(true);
+    expect(err).toMatchObject({ index: 1, existingId: a.id });
+    expect(await store.get(other.id)).toBeUndefined();
+  });
+
+  it('maps the same key twice in one batch to one generation', async () => {
+    const a = fresh('dup');
+    const b = fresh('dup');
+    const res = await store.create([a, b]);
+    expect(res.map((r) => r.id)).toEqual([a.id, a.id]);
+    expect(res.map((r) => r.created)).toEqual([true, false]);
+  });
+
+  it('moves forward only from the allowed states, once, appending to the timeline', async () => {
+    const g = fresh();
+    await store.create([g]);
+    clock = 2_000;
+    expect(await store.update(g.id, { to: 'submitting', from: ['queued'] })).toEqual({ ok: true, previous: 'queued' });
+    // A duplicate of the same step is refused and changes nothing.
+    expect(await store.update(g.id, { to: 'submitting', from: ['queued'] })).toEqual({ ok: false, reason: 'state', current: 'submitting' });
+    clock = 3_000;
+    expect(await store.update(g.id, { to: 'running', from: ['submitting'], set: { [F.taskId]: 't1', [F.submittedAt]: 3000 } })).toMatchObject({ ok: true });
+    // A stale job cannot move it back.
+    expect(await store.update(g.id, { to: 'submitting', from: ['queued'] })).toMatchObject({ ok: false, reason: 'state', current: 'running' });
+    const r = await store.get(g.id);
+    expect(r?.timeline).toEqual([
+      { state: 'queued', at: 1000 },
+      { state: 'submitting', at: 2000 },
+      { state: 'running', at: 3000 },
+    ]);
+    expect(r?.upstream).toMatchObject({ taskId: 't1', submittedAt: 3000 });
+    expect(await store.update(newGenerationId(), { to: 'running' })).toEqual({ ok: false, reason: 'missing' });
+  });
+
+  it('fences on a guard field (the poll counter)', async () => {
+    const g = fresh();
+    await store.create([g]);
+    expect(await store.update(g.id, { guard: { field: F.pollN, equals: '0' }, set: { [F.pollN]: 1 } })).toMatchObject({ ok: true });
+    expect(await store.update(g.id, { guard: { field: F.pollN, equals: '0' }, set: { [F.pollN]: 1 } })).toEqual({ ok: false, reason: 'guard', current: 'queued', guardValue: '1' });
+    expect(await store.update(g.id, { guard: { field: F.taskId, equals: undefined }, increment: F.submitIntents })).toMatchObject({ ok: true });
+    expect((await store.get(g.id))?.upstream.submitIntents).toBe(1);
+  });
+
+  it('expires terminal records after the retention and keeps live ones forever; a resume clears the expiry', async () => {
+    const g = fresh();
+    await store.create([g]);
+    expect(await redis.ttl(`${prefix}:gen:${g.id}`)).toBe(-1);
+    await store.update(g.id, { to: 'failed', set: { [F.error]: JSON.stringify({ stage: 'sink', code: 'X', message: 'm', resumable: true }) } });
+    expect(await redis.ttl(`${prefix}:gen:${g.id}`)).toBeGreaterThan(3_500);
+    expect((await store.get(g.id))?.error).toMatchObject({ stage: 'sink', resumable: true });
+    await store.update(g.id, { to: 'copying', from: ['failed'], unset: [F.error] });
+    expect(await redis.ttl(`${prefix}:gen:${g.id}`)).toBe(-1);
+    expect((await store.get(g.id))?.error).toBeUndefined();
+  });
+
+  it('logs delivery attempts per event, and the log inherits the record expiry', async () => {
+    const g = fresh();
+    await store.create([g]);
+    await store.update(g.id, { to: 'succeeded' });
+    await store.recordDelivery(g.id, 'generation.succeeded', 'pending', { attempt: 1, at: 5, status: 503, latencyMs: 12 });
+    await store.recordDelivery(g.id, 'generation.succeeded', 'delivered', { attempt: 2, at: 6, status: 204, latencyMs: 8 });
+    const r = await store.get(g.id);
+    expect(r?.deliveries).toEqual([
+      {
+        event: 'generation.succeeded',
+        webhookId: expect.stringMatching(/^msg_/),
+        state: 'delivered',
+        attempts: [
+          { attempt: 1, at: 5, status: 503, latencyMs: 12 },
+          { attempt: 2, at: 6, status: 204, latencyMs: 8 },
+        ],
+      },
+    ]);
+    expect(await redis.ttl(`${prefix}:gen:${g.id}:dlv`)).toBeGreaterThan(3_500);
+    expect(await store.recordDelivery(newGenerationId(), 'generation.failed', 'pending')).toBe(false);
+  });
+
+  it('shares MAX_IN_FLIGHT slots and does not count a generation twice', async () => {
+    expect(await store.acquireSlot('gen_a', 2)).toBe(true);
+    expect(await store.acquireSlot('gen_a', 2)).toBe(true);
+    expect(await store.acquireSlot('gen_b', 2)).toBe(true);
+    expect(await store.acquireSlot('gen_c', 2)).toBe(false);
+    await store.releaseSlot('gen_a');
+    expect(await store.acquireSlot('gen_c', 2)).toBe(true);
+    expect(await store.slotsInUse()).toBe(2);
+    expect(await store.acquireSlot('gen_d', 0)).toBe(true);
+  });
+
+  it('removes a batch it created (compensation)', async () => {
+    const a = fresh('k-a');
+    await store.create([a]);
+    await store.remove([{ id: a.id, idempotencyKey: 'k-a' }]);
+    expect(await store.get(a.id)).toBeUndefined();
+    expect(await store.findIdByIdempotencyKey('k-a')).toBeUndefined();
+  });
+});

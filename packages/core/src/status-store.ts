@@ -1,0 +1,148 @@
+import type { DeliveryAttempt, DeliveryState, EventType, GenerationRequest, GenerationState } from '@reelay/contracts';
+import type { Redis } from 'ioredis';
+import { loadLua, runLua } from './lua-script.ts';
+import { decodeRecord, F, type DeliveryAttemptEntry, type GenerationRecord, type StoredOptions } from './record-codec.ts';
+import { recordKeys } from './topology.ts';
+
+const UPDATE = loadLua('update');
+const CREATE = loadLua('create');
+const ACQUIRE_SLOT = loadLua('acquire-slot');
+const PUSH_ATTEMPT = loadLua('push-attempt');
+const MAX_LOGGED_ATTEMPTS = 50;
+
+export type NewGeneration = { id: string; request: GenerationRequest; options: StoredOptions; fingerprint: string };
+export type CreateResult = { id: string; created: boolean; state: GenerationState };
+
+const CONFLICT_BRAND = Symbol.for('reelay.idempotency.conflict');
+
+/** The idempotency key already names a generation made from a different request. */
+export class IdempotencyConflictError extends Error {
+  readonly code = 'REELAY_IDEMPOTENCY_CONFLICT';
+  readonly [CONFLICT_BRAND] = true;
+  readonly index: number;
+  readonly existingId: string;
+  constructor(index: number, existingId: string) {
+    super(`idempotency key of item ${index} was already used for ${existingId} with a different request`);
+    this.name = 'IdempotencyConflictError';
+    this.index = index;
+    this.existingId = existingId;
+  }
+}
+export const isIdempotencyConflict = (e: unknown): e is IdempotencyConflictError =>
+  typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[CONFLICT_BRAND] === true;
+
+/**
+ * A guarded change to a record. `from` lists the states the record may be in; `guard` names a
+ * field that must hold a value (undefined: be absent). Omit `to` to patch without moving.
+ */
+export type UpdateSpec = {
+  to?: GenerationState;
+  from?: readonly GenerationState[];
+  guard?: { field: string; equals: string | undefined };
+  set?: Record<string, string | number>;
+  unset?: readonly string[];
+  increment?: string;
+};
+
+export type UpdateResult =
+  | { ok: true; previous: GenerationState }
+  | { ok: false; reason: 'state'; current: GenerationState }
+  | { ok: false; reason: 'guard'; current: GenerationState; guardValue: string }
+  | { ok: false; reason: 'missing' };
+
+export type StatusStore = ReturnType<typeof createStatusStore>;
+
+export function createStatusStore(
+  redis: Redis,
+  opts: { prefix: string; recordRetentionS: number; idempotencyTtlS: number; now?: () => number },
+) {
+  const keys = recordKeys(opts.prefix);
+  const now = opts.now ?? Date.now;
+
+  async function create(items: readonly NewGeneration[]): Promise<CreateResult[]> {
+    const k: string[] = [];
+    const args: Array<string | number> = [now(), opts.idempotencyTtlS, keys.record('')];
+    for (const g of items) {
+      const idem = g.options.idempotencyKey;
+      k.push(keys.record(g.id), idem ? keys.idempotency(idem) : keys.record(g.id));
+      args.push(g.id, idem ? 1 : 0, g.fingerprint, JSON.stringify(g.request), JSON.stringify(g.options));
+    }
+    const reply = (await runLua(redis, CREATE, k, args)) as string[];
+    if (reply[0] === 'CONFLICT') throw new IdempotencyConflictError(Number(reply[1]) - 1, String(reply[2]));
+    const out: CreateResult[] = [];
+    for (let i = 0; i < reply.length; i += 3) {
+      out.push({ id: reply[i]!, created: reply[i + 1] === '1', state: reply[i + 2] as GenerationState });
+    }
+    return out;
+  }
+
+  async function get(id: string): Promise<GenerationRecord | undefined> {
+    const [[, hash], [, list]] = (await redis
+      .multi()
+      .hgetall(keys.record(id))
+      .lrange(keys.deliveries(id), 0, -1)
+      .exec()) as [[unknown, Record<string, string>], [unknown, string[]]];
+    return decodeRecord(id, hash, list.map((l) => JSON.parse(l) as DeliveryAttemptEntry));
+  }
+
+  async function update(id: string, spec: UpdateSpec): Promise<UpdateResult> {
+    const pairs: string[] = [];
+    for (const [f, v] of Object.entries(spec.set ?? {})) pairs.push(f, String(v));
+    const reply = (await runLua(redis, UPDATE, [keys.record(id), keys.deliveries(id)], [
+      spec.to ?? '',
+      now(),
+      spec.from?.join(',') ?? '',
+      opts.recordRetentionS,
+      spec.guard?.field ?? '',
+      spec.guard?.equals ?? '',
+      spec.unset?.join(',') ?? '',
+      spec.increment ?? '',
+      ...pairs,
+    ])) as [number, string, string?];
+    switch (reply[0]) {
+      case 1:
+        return { ok: true, previous: reply[1] as GenerationState };
+      case 0:
+        return { ok: false, reason: 'state', current: reply[1] as GenerationState };
+      case 2:
+        return { ok: false, reason: 'guard', current: reply[1] as GenerationState, guardValue: reply[2] ?? '' };
+      default:
+        return { ok: false, reason: 'missing' };
+    }
+  }
+
+  async function recordDelivery(id: string, event: EventType, state: DeliveryState, attempt?: DeliveryAttempt): Promise<boolean> {
+    const entry = attempt ? JSON.stringify({ event, ...attempt } satisfies DeliveryAttemptEntry) : '';
+    const reply = await runLua(redis, PUSH_ATTEMPT, [keys.record(id), keys.deliveries(id)], [F.delivery(event), state, entry, MAX_LOGGED_ATTEMPTS, now()]);
+    return reply === 1;
+  }
+
+  return {
+    keys,
+    create,
+    get,
+    update,
+    recordDelivery,
+    async findIdByIdempotencyKey(key: string): Promise<string | undefined> {
+      const v = await redis.get(keys.idempotency(key));
+      return v ? v.slice(0, v.indexOf('|')) : undefined;
+    },
+    /** Undoes `create` for a batch whose jobs could not be added (all or none). */
+    async remove(items: ReadonlyArray<{ id: string; idempotencyKey?: string }>): Promise<void> {
+      if (!items.length) return;
+      const k = items.flatMap((g) => [keys.record(g.id), keys.deliveries(g.id), ...(g.idempotencyKey ? [keys.idempotency(g.idempotencyKey)] : [])]);
+      await redis.del(...k);
+    },
+    /** Takes an upstream task slot (MAX_IN_FLIGHT, shared by all workers); true when held. */
+    async acquireSlot(id: string, limit: number): Promise<boolean> {
+      if (limit <= 0) return true;
+      return (await runLua(redis, ACQUIRE_SLOT, [keys.inFlight], [id, limit, now()])) === 1;
+    },
+    async releaseSlot(id: string): Promise<void> {
+      await redis.zrem(keys.inFlight, id);
+    },
+    async slotsInUse(): Promise<number> {
+      return redis.zcard(keys.inFlight);
+    },
+  };
+}
