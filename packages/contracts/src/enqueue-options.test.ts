@@ -13,7 +13,12 @@ const issues = (v: unknown) => {
 
 describe('enqueue options', () => {
   it('accepts a full set and an empty one', () => {
-    const full = { idempotencyKey: 'order-42', webhook: { url: 'https://hooks.example.com/reelay', events: ['generation.running'] }, metadata: { order: 42, vip: true, note: null }, priority: 1 };
+    const full = {
+      idempotencyKey: 'order-42',
+      webhook: { url: 'https://hooks.example.com/reelay', events: ['generation.running'] },
+      metadata: { order: 42, vip: true, note: null },
+      priority: 1,
+    };
     expect(parseEnqueueOptions(full)).toEqual(full);
     expect(parseEnqueueOptions(undefined)).toEqual({});
   });

@@ -5,7 +5,8 @@ import { isReelayValidationError, type ReelayValidationError } from './validatio
 const IMG = 'https://example.com/cat.png';
 const AUDIO = 'https://example.com/voice.mp3';
 const CLIP = 'https://example.com/clip.mp4';
-const media = (...types: string[]) => types.map((type) => ({ type, url: type === 'driving_audio' ? AUDIO : type === 'first_clip' ? CLIP : IMG }));
+const media = (...types: string[]) =>
+  types.map((type) => ({ type, url: type === 'driving_audio' ? AUDIO : type === 'first_clip' ? CLIP : IMG }));
 const req = (over: Record<string, unknown> = {}, params?: Record<string, unknown>) => ({
   input: { prompt: 'A small black cat looks up at the sky', media: media('first_frame'), ...over },
   ...(params ? { parameters: params } : {}),
@@ -42,18 +43,34 @@ describe('media combinations', () => {
     [['last_frame', 'driving_audio'], 'needs a first_frame or a first_clip'],
     [['first_clip', 'last_frame', 'driving_audio'], 'first_clip cannot be combined with driving_audio'],
   ])('rejects %j with a message naming the rule', (types, message) => {
-    expect(issuesOf(req({ media: media(...types) }))).toContainEqual({ path: 'input.media', rule: 'media_combination', message });
+    expect(issuesOf(req({ media: media(...types) }))).toContainEqual({
+      path: 'input.media',
+      rule: 'media_combination',
+      message,
+    });
   });
 
   it('rejects a type given twice, naming the second item', () => {
     const issues = issuesOf(req({ media: [...media('first_frame'), ...media('first_frame')] }));
-    expect(issues).toContainEqual({ path: 'input.media[1].type', rule: 'unique_media_type', message: 'first_frame appears more than once' });
+    expect(issues).toContainEqual({
+      path: 'input.media[1].type',
+      rule: 'unique_media_type',
+      message: 'first_frame appears more than once',
+    });
   });
 
   it('requires media, as a non-empty array of known types', () => {
-    expect(issuesOf({ input: { prompt: 'x' } })[0]).toMatchObject({ path: 'input.media', message: 'is required and must be an array' });
-    expect(issuesOf(req({ media: [] }))[0]).toMatchObject({ path: 'input.media', message: 'needs at least one item' });
-    expect(issuesOf(req({ media: [{ type: 'thumbnail', url: IMG }] }))[0]).toMatchObject({ path: 'input.media[0].type' });
+    expect(issuesOf({ input: { prompt: 'x' } })[0]).toMatchObject({
+      path: 'input.media',
+      message: 'is required and must be an array',
+    });
+    expect(issuesOf(req({ media: [] }))[0]).toMatchObject({
+      path: 'input.media',
+      message: 'needs at least one item',
+    });
+    expect(issuesOf(req({ media: [{ type: 'thumbnail', url: IMG }] }))[0]).toMatchObject({
+      path: 'input.media[0].type',
+    });
   });
 });
 
@@ -76,39 +93,79 @@ describe('media URLs', () => {
     ['data:image/gif;base64,R0lGOD', 'data URL must be data:image/(jpeg|png|bmp|webp);base64,<data>'],
     ['data:image/png,rawbytes', 'data URL must be data:image/(jpeg|png|bmp|webp);base64,<data>'],
   ])('rejects %s', (url, message) => {
-    expect(issuesOf(req({ media: [{ type: 'first_frame', url }] }))).toContainEqual({ path: 'input.media[0].url', rule: 'url_form', message });
+    expect(issuesOf(req({ media: [{ type: 'first_frame', url }] }))).toContainEqual({
+      path: 'input.media[0].url',
+      rule: 'url_form',
+      message,
+    });
   });
 
   it('accepts data URLs for images only', () => {
-    const issues = issuesOf(req({ media: [{ type: 'first_frame', url: IMG }, { type: 'driving_audio', url: 'data:image/png;base64,AAAA' }] }));
-    expect(issues).toContainEqual({ path: 'input.media[1].url', rule: 'url_form', message: 'data: URLs are accepted only for images, not driving_audio' });
+    const issues = issuesOf(
+      req({
+        media: [
+          { type: 'first_frame', url: IMG },
+          { type: 'driving_audio', url: 'data:image/png;base64,AAAA' },
+        ],
+      }),
+    );
+    expect(issues).toContainEqual({
+      path: 'input.media[1].url',
+      rule: 'url_form',
+      message: 'data: URLs are accepted only for images, not driving_audio',
+    });
   });
 
   it('rejects an image data URL over 20 MB', () => {
     const big = `data:image/png;base64,${'A'.repeat(Math.ceil((20 * 1024 * 1024 * 4) / 3) + 8)}`;
-    expect(issuesOf(req({ media: [{ type: 'first_frame', url: big }] }))).toContainEqual({ path: 'input.media[0].url', rule: 'url_form', message: 'image is larger than 20 MB' });
+    expect(issuesOf(req({ media: [{ type: 'first_frame', url: big }] }))).toContainEqual({
+      path: 'input.media[0].url',
+      rule: 'url_form',
+      message: 'image is larger than 20 MB',
+    });
   });
 });
 
 describe('prompts', () => {
   it('accepts 5000 characters of prompt and 500 of negative prompt, counting code points', () => {
-    expect(() => parseGenerationRequest(req({ prompt: '猫'.repeat(5000), negative_prompt: '🐱'.repeat(500) }))).not.toThrow();
+    expect(() =>
+      parseGenerationRequest(req({ prompt: '猫'.repeat(5000), negative_prompt: '🐱'.repeat(500) })),
+    ).not.toThrow();
   });
   it('rejects 5001 and 501', () => {
     const issues = issuesOf(req({ prompt: 'x'.repeat(5001), negative_prompt: 'y'.repeat(501) }));
-    expect(issues).toContainEqual({ path: 'input.prompt', rule: 'max_length', message: 'must be at most 5000 characters' });
-    expect(issues).toContainEqual({ path: 'input.negative_prompt', rule: 'max_length', message: 'must be at most 500 characters' });
+    expect(issues).toContainEqual({
+      path: 'input.prompt',
+      rule: 'max_length',
+      message: 'must be at most 5000 characters',
+    });
+    expect(issues).toContainEqual({
+      path: 'input.negative_prompt',
+      rule: 'max_length',
+      message: 'must be at most 500 characters',
+    });
   });
   it('treats prompt as optional but typed', () => {
     expect(() => parseGenerationRequest({ input: { media: media('first_frame') } })).not.toThrow();
-    expect(issuesOf(req({ prompt: 42 }))[0]).toMatchObject({ path: 'input.prompt', message: 'must be a string' });
+    expect(issuesOf(req({ prompt: 42 }))[0]).toMatchObject({
+      path: 'input.prompt',
+      message: 'must be a string',
+    });
   });
 });
 
 describe('parameters', () => {
   it('accepts every documented parameter at its bounds', () => {
     for (const p of [
-      { duration: 2, resolution: '720P', prompt_extend: false, watermark: true, seed: 0, ratio: '16:9', audio_setting: 'auto' },
+      {
+        duration: 2,
+        resolution: '720P',
+        prompt_extend: false,
+        watermark: true,
+        seed: 0,
+        ratio: '16:9',
+        audio_setting: 'auto',
+      },
       { duration: 15, resolution: '1080P', seed: 2147483647, audio_setting: 'origin', ratio: '1:1' },
     ]) {
       expect(parseGenerationRequest(req({}, p)).parameters).toEqual(p);
@@ -134,7 +191,9 @@ describe('parameters', () => {
 
   it('applies the documented defaults for scheduling', () => {
     expect(effectiveParameters(parseGenerationRequest(req()))).toEqual({ duration: 5, resolution: '1080P' });
-    expect(effectiveParameters(parseGenerationRequest(req({}, { duration: 10, resolution: '720P' })))).toEqual({ duration: 10, resolution: '720P' });
+    expect(
+      effectiveParameters(parseGenerationRequest(req({}, { duration: 10, resolution: '720P' }))),
+    ).toEqual({ duration: 10, resolution: '720P' });
   });
 });
 
@@ -142,14 +201,23 @@ describe('the whole error', () => {
   it('lists every problem at once, and its message names each field and rule', () => {
     let err: unknown;
     try {
-      parseGenerationRequest({ input: { media: media('first_clip', 'driving_audio'), prompt: 'x'.repeat(5001) }, parameters: { duration: 99 }, extra: true });
+      parseGenerationRequest({
+        input: { media: media('first_clip', 'driving_audio'), prompt: 'x'.repeat(5001) },
+        parameters: { duration: 99 },
+        extra: true,
+      });
     } catch (e) {
       err = e;
     }
     expect(isReelayValidationError(err)).toBe(true);
     const e = err as ReelayValidationError;
     expect(e.code).toBe('REELAY_INVALID_REQUEST');
-    expect(e.issues.map((i) => i.path).sort()).toEqual(['extra', 'input.media', 'input.prompt', 'parameters.duration']);
+    expect(e.issues.map((i) => i.path).sort()).toEqual([
+      'extra',
+      'input.media',
+      'input.prompt',
+      'parameters.duration',
+    ]);
     expect(e.message).toContain('input.media: first_clip cannot be combined with driving_audio');
     expect(e.message).toContain('parameters.duration: must be an integer from 2 to 15');
   });

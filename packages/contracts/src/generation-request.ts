@@ -19,20 +19,39 @@ export const GenerationInput = z
   .strictObject({
     prompt: maxChars(5000).optional(),
     negative_prompt: maxChars(500).optional(),
-    media: z.array(MediaItem, { error: 'is required and must be an array' }).min(1, { error: 'needs at least one item' }),
+    media: z
+      .array(MediaItem, { error: 'is required and must be an array' })
+      .min(1, { error: 'needs at least one item' }),
   })
   .superRefine((input, ctx) => {
     const seen = new Set<MediaType>();
     input.media.forEach((item, i) => {
       if (seen.has(item.type)) {
-        ctx.addIssue({ code: 'custom', path: ['media', i, 'type'], message: `${item.type} appears more than once`, params: { rule: 'unique_media_type' } });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['media', i, 'type'],
+          message: `${item.type} appears more than once`,
+          params: { rule: 'unique_media_type' },
+        });
       }
       seen.add(item.type);
       const urlProblem = mediaUrlProblem(item.type, item.url);
-      if (urlProblem) ctx.addIssue({ code: 'custom', path: ['media', i, 'url'], message: urlProblem, params: { rule: 'url_form' } });
+      if (urlProblem)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['media', i, 'url'],
+          message: urlProblem,
+          params: { rule: 'url_form' },
+        });
     });
     const combo = mediaCombinationProblem(seen);
-    if (combo) ctx.addIssue({ code: 'custom', path: ['media'], message: combo, params: { rule: 'media_combination' } });
+    if (combo)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['media'],
+        message: combo,
+        params: { rule: 'media_combination' },
+      });
   });
 export type GenerationInput = z.infer<typeof GenerationInput>;
 
@@ -49,7 +68,10 @@ export const GenerationParameters = z.strictObject({
   duration: intRange(2, 15).optional(),
   resolution: z.enum(RESOLUTIONS, { error: 'must be 720P or 1080P' }).optional(),
   // Listed by Vtrix, no effect on image-to-video upstream: accepted, checked for form, forwarded.
-  ratio: z.string().regex(/^[1-9]\d{0,2}:[1-9]\d{0,2}$/, { error: 'must look like 16:9' }).optional(),
+  ratio: z
+    .string()
+    .regex(/^[1-9]\d{0,2}:[1-9]\d{0,2}$/, { error: 'must look like 16:9' })
+    .optional(),
   prompt_extend: z.boolean({ error: 'must be true or false' }).optional(),
   watermark: z.boolean({ error: 'must be true or false' }).optional(),
   audio_setting: z.enum(['auto', 'origin'], { error: 'must be auto or origin' }).optional(),
@@ -72,6 +94,12 @@ export function parseGenerationRequest(value: unknown): GenerationRequest {
 }
 
 /** Defaults from VTRIX.md, used for scheduling (expected duration), never sent upstream. */
-export function effectiveParameters(request: GenerationRequest): { duration: number; resolution: '720P' | '1080P' } {
-  return { duration: request.parameters?.duration ?? 5, resolution: request.parameters?.resolution ?? '1080P' };
+export function effectiveParameters(request: GenerationRequest): {
+  duration: number;
+  resolution: '720P' | '1080P';
+} {
+  return {
+    duration: request.parameters?.duration ?? 5,
+    resolution: request.parameters?.resolution ?? '1080P',
+  };
 }

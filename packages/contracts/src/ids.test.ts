@@ -14,7 +14,12 @@ describe('ids', () => {
   });
   it('derives stage job ids BullMQ accepts (no colon) and maps them back', () => {
     const id = newGenerationId();
-    const ids = [jobIds.submit(id), jobIds.poll(id, 3), jobIds.sink(id), jobIds.notify(id, 'generation.succeeded')];
+    const ids = [
+      jobIds.submit(id),
+      jobIds.poll(id, 3),
+      jobIds.sink(id),
+      jobIds.notify(id, 'generation.succeeded'),
+    ];
     expect(ids[1]).toBe(`${id}.poll.3`);
     expect(ids[3]).toBe(`${id}.notify.succeeded`);
     for (const j of ids) {

@@ -21,10 +21,14 @@ export const ALLOWED_MEDIA_SETS: ReadonlyArray<ReadonlyArray<MediaType>> = [
  * is. Duplicates are reported separately (per item), so `types` here is already distinct.
  */
 export function mediaCombinationProblem(types: ReadonlySet<MediaType>): string | undefined {
-  const allowed = ALLOWED_MEDIA_SETS.some((set) => set.length === types.size && set.every((t) => types.has(t)));
+  const allowed = ALLOWED_MEDIA_SETS.some(
+    (set) => set.length === types.size && set.every((t) => types.has(t)),
+  );
   if (allowed) return undefined;
-  if (types.has('first_clip') && types.has('first_frame')) return 'first_clip cannot be combined with first_frame';
-  if (types.has('first_clip') && types.has('driving_audio')) return 'first_clip cannot be combined with driving_audio';
+  if (types.has('first_clip') && types.has('first_frame'))
+    return 'first_clip cannot be combined with first_frame';
+  if (types.has('first_clip') && types.has('driving_audio'))
+    return 'first_clip cannot be combined with driving_audio';
   if (!types.has('first_frame') && !types.has('first_clip')) return 'needs a first_frame or a first_clip';
   return `unsupported combination: ${[...types].join(' + ')}`;
 }
@@ -52,7 +56,8 @@ export function mediaUrlProblem(type: MediaType, url: string): string | undefine
   } catch {
     return 'must be an absolute http(s):// or oss:// URL';
   }
-  if (parsed.protocol === 'oss:') return parsed.host || parsed.pathname.length > 1 ? undefined : 'oss:// URL needs a bucket and path';
+  if (parsed.protocol === 'oss:')
+    return parsed.host || parsed.pathname.length > 1 ? undefined : 'oss:// URL needs a bucket and path';
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     return `scheme ${parsed.protocol.replace(':', '')} is not allowed; use http(s):// or oss://`;
   }

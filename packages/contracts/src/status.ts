@@ -1,9 +1,17 @@
+import type { Metadata, WebhookTarget } from './enqueue-options.ts';
 import type { EventType } from './events.ts';
 import type { GenerationRequest } from './generation-request.ts';
-import type { Metadata, WebhookTarget } from './enqueue-options.ts';
 import type { StageName } from './stages.ts';
 
-export const GENERATION_STATES = ['queued', 'submitting', 'running', 'copying', 'succeeded', 'failed', 'canceled'] as const;
+export const GENERATION_STATES = [
+  'queued',
+  'submitting',
+  'running',
+  'copying',
+  'succeeded',
+  'failed',
+  'canceled',
+] as const;
 export type GenerationState = (typeof GENERATION_STATES)[number];
 export const TERMINAL_STATES: ReadonlySet<GenerationState> = new Set(['succeeded', 'failed', 'canceled']);
 export const isTerminal = (s: GenerationState): boolean => TERMINAL_STATES.has(s);
@@ -63,7 +71,13 @@ export type GenerationStatus = {
   metadata?: Metadata;
   priority?: number;
   deadlineAt?: number;
-  upstream: { taskId?: string; submittedAt?: number; status?: string; progress?: number; submitIntents: number };
+  upstream: {
+    taskId?: string;
+    submittedAt?: number;
+    status?: string;
+    progress?: number;
+    submitIntents: number;
+  };
   attempts: Record<StageName, number>;
   output?: GenerationOutput;
   error?: GenerationError;

@@ -41,12 +41,20 @@ export function toFieldIssues(issues: ReadonlyArray<z.core.$ZodIssue>, prefix = 
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        out.push({ path: formatPath([...issue.path, key], prefix), rule: 'unknown_field', message: 'is not a known field' });
+        out.push({
+          path: formatPath([...issue.path, key], prefix),
+          rule: 'unknown_field',
+          message: 'is not a known field',
+        });
       }
       continue;
     }
     const params = issue.code === 'custom' ? (issue.params as { rule?: string } | undefined) : undefined;
-    out.push({ path: formatPath(issue.path, prefix), rule: params?.rule ?? issue.code, message: issue.message });
+    out.push({
+      path: formatPath(issue.path, prefix),
+      rule: params?.rule ?? issue.code,
+      message: issue.message,
+    });
   }
   return out;
 }

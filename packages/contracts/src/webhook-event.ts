@@ -1,5 +1,5 @@
-import type { EventType } from './events.ts';
 import type { Metadata } from './enqueue-options.ts';
+import type { EventType } from './events.ts';
 import type { GenerationError, GenerationOutput, GenerationState } from './status.ts';
 
 /** The body of every webhook: thin, under 20 KB; receivers fetch more with the id if needed. */
@@ -13,6 +13,11 @@ export type WebhookEvent = {
     output?: GenerationOutput & { url?: string };
     error?: Omit<GenerationError, 'resumable'>;
     upstream: { taskId?: string };
-    timings: { createdAt: string; finishedAt?: string; durationMs?: number; stages: Partial<Record<GenerationState, string>> };
+    timings: {
+      createdAt: string;
+      finishedAt?: string;
+      durationMs?: number;
+      stages: Partial<Record<GenerationState, string>>;
+    };
   };
 };

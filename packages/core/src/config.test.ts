@@ -7,7 +7,12 @@ describe('loadConfig', () => {
     expect(c.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(c.prefix).toBe('reelay');
     expect(c.vtrix.baseUrl).toBe('https://cloud.vtrix.ai');
-    expect(c.s3).toMatchObject({ region: 'us-east-1', forcePathStyle: false, keyPrefix: 'generations/', bucket: undefined });
+    expect(c.s3).toMatchObject({
+      region: 'us-east-1',
+      forcePathStyle: false,
+      keyPrefix: 'generations/',
+      bucket: undefined,
+    });
     expect(c.webhook).toEqual({ signingSecrets: [], defaultUrl: undefined, allowPrivateNetworks: false });
     expect(c.logLevel).toBe('info');
     expect(c.metricsPort).toBe(9464);
@@ -15,7 +20,13 @@ describe('loadConfig', () => {
   });
 
   it('reads typed values and splits rotated secrets', () => {
-    const c = loadConfig({ S3_FORCE_PATH_STYLE: 'true', MAX_IN_FLIGHT: '2', WEBHOOK_SIGNING_SECRET: 'whsec_a, whsec_b', POLL_INITIAL_DELAY_MS: '100', POLL_MAX_DELAY_MS: '200' });
+    const c = loadConfig({
+      S3_FORCE_PATH_STYLE: 'true',
+      MAX_IN_FLIGHT: '2',
+      WEBHOOK_SIGNING_SECRET: 'whsec_a, whsec_b',
+      POLL_INITIAL_DELAY_MS: '100',
+      POLL_MAX_DELAY_MS: '200',
+    });
     expect(c.s3.forcePathStyle).toBe(true);
     expect(c.submit.maxInFlight).toBe(2);
     expect(c.webhook.signingSecrets).toEqual(['whsec_a', 'whsec_b']);
@@ -25,19 +36,28 @@ describe('loadConfig', () => {
   it('names every wrong variable in one error', () => {
     let err: unknown;
     try {
-      loadConfig({ REDIS_URL: 'http://x', MAX_IN_FLIGHT: '-1', LOG_LEVEL: 'loud', S3_FORCE_PATH_STYLE: 'maybe', VTRIX_BASE_URL: 'nope' });
+      loadConfig({
+        REDIS_URL: 'http://x',
+        MAX_IN_FLIGHT: '-1',
+        LOG_LEVEL: 'loud',
+        S3_FORCE_PATH_STYLE: 'maybe',
+        VTRIX_BASE_URL: 'nope',
+      });
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(ConfigError);
     const problems = (err as ConfigError).problems.join('\n');
-    for (const v of ['REDIS_URL', 'MAX_IN_FLIGHT', 'LOG_LEVEL', 'S3_FORCE_PATH_STYLE', 'VTRIX_BASE_URL']) expect(problems).toContain(`${v}:`);
+    for (const v of ['REDIS_URL', 'MAX_IN_FLIGHT', 'LOG_LEVEL', 'S3_FORCE_PATH_STYLE', 'VTRIX_BASE_URL'])
+      expect(problems).toContain(`${v}:`);
   });
 
   it('runs extra checks and cross-field rules into the same error', () => {
-    expect(() => loadConfig({ POLL_INITIAL_DELAY_MS: '5000', POLL_MAX_DELAY_MS: '1000' }, [() => ['WEBHOOK_SIGNING_SECRET: bad']])).toThrow(
-      /POLL_MAX_DELAY_MS: must be at least POLL_INITIAL_DELAY_MS[\s\S]*WEBHOOK_SIGNING_SECRET: bad/,
-    );
+    expect(() =>
+      loadConfig({ POLL_INITIAL_DELAY_MS: '5000', POLL_MAX_DELAY_MS: '1000' }, [
+        () => ['WEBHOOK_SIGNING_SECRET: bad'],
+      ]),
+    ).toThrow(/POLL_MAX_DELAY_MS: must be at least POLL_INITIAL_DELAY_MS[\s\S]*WEBHOOK_SIGNING_SECRET: bad/);
   });
 
   it('says what a worker is missing', () => {
@@ -45,6 +65,8 @@ describe('loadConfig', () => {
       'S3_BUCKET: is required to run the sink stage',
       'VTRIX_API_KEY: is required unless VTRIX_BASE_URL points at a local simulator',
     ]);
-    expect(workerRequirements(loadConfig({ S3_BUCKET: 'b', VTRIX_BASE_URL: 'http://127.0.0.1:4010' }))).toEqual([]);
+    expect(
+      workerRequirements(loadConfig({ S3_BUCKET: 'b', VTRIX_BASE_URL: 'http://127.0.0.1:4010' })),
+    ).toEqual([]);
   });
 });

@@ -23,7 +23,11 @@ const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
     .min(min, { error: `must be at least ${min}` })
     .max(max, { error: `must be at most ${max}` })
     .default(def);
-const num = (def: number, min: number) => z.coerce.number({ error: 'must be a number' }).min(min, { error: `must be at least ${min}` }).default(def);
+const num = (def: number, min: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .min(min, { error: `must be at least ${min}` })
+    .default(def);
 const optional = () =>
   z
     .string()
@@ -41,8 +45,14 @@ const url = (def?: string) =>
  * result is passed down, and nothing else reads process.env (STYLE.md, "Parse the environment once").
  */
 export const EnvSchema = z.object({
-  REDIS_URL: z.string().default('redis://127.0.0.1:6379').refine((v) => /^rediss?:\/\//.test(v), { error: 'must start with redis:// or rediss://' }),
-  REELAY_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}-]{1,64}$/, { error: 'must be 1-64 letters, digits, _ - { }' }).default('reelay'),
+  REDIS_URL: z
+    .string()
+    .default('redis://127.0.0.1:6379')
+    .refine((v) => /^rediss?:\/\//.test(v), { error: 'must start with redis:// or rediss://' }),
+  REELAY_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_{}-]{1,64}$/, { error: 'must be 1-64 letters, digits, _ - { }' })
+    .default('reelay'),
 
   VTRIX_BASE_URL: url('https://cloud.vtrix.ai'),
   VTRIX_API_KEY: optional(),
@@ -76,7 +86,11 @@ export const EnvSchema = z.object({
   IDEMPOTENCY_TTL_S: int(86_400, 86_400),
   RECORD_RETENTION_S: int(7 * 86_400, 3_600),
 
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
   METRICS_PORT: int(9464, 0, 65_535),
 });
 export type Env = z.infer<typeof EnvSchema>;
@@ -87,7 +101,12 @@ function toConfig(e: Env) {
   return {
     redisUrl: e.REDIS_URL,
     prefix: e.REELAY_QUEUE_PREFIX,
-    vtrix: { baseUrl: e.VTRIX_BASE_URL!, apiKey: e.VTRIX_API_KEY, model: e.VTRIX_MODEL, timeoutMs: e.VTRIX_TIMEOUT_MS },
+    vtrix: {
+      baseUrl: e.VTRIX_BASE_URL!,
+      apiKey: e.VTRIX_API_KEY,
+      model: e.VTRIX_MODEL,
+      timeoutMs: e.VTRIX_TIMEOUT_MS,
+    },
     s3: {
       bucket: e.S3_BUCKET,
       region: e.S3_REGION,
@@ -97,13 +116,26 @@ function toConfig(e: Env) {
       partSizeBytes: e.S3_PART_SIZE_MB * 1024 * 1024,
     },
     webhook: {
-      signingSecrets: e.WEBHOOK_SIGNING_SECRET?.split(',').map((s) => s.trim()).filter(Boolean) ?? [],
+      signingSecrets:
+        e.WEBHOOK_SIGNING_SECRET?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean) ?? [],
       defaultUrl: e.WEBHOOK_DEFAULT_URL,
       allowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
     },
-    poll: { initialDelayMs: e.POLL_INITIAL_DELAY_MS, maxDelayMs: e.POLL_MAX_DELAY_MS, factor: e.POLL_BACKOFF_FACTOR, deadlineMs: e.POLL_DEADLINE_MS },
+    poll: {
+      initialDelayMs: e.POLL_INITIAL_DELAY_MS,
+      maxDelayMs: e.POLL_MAX_DELAY_MS,
+      factor: e.POLL_BACKOFF_FACTOR,
+      deadlineMs: e.POLL_DEADLINE_MS,
+    },
     submit: { ratePerSec: e.SUBMIT_RATE_PER_SEC, maxInFlight: e.MAX_IN_FLIGHT },
-    concurrency: { submit: e.SUBMIT_CONCURRENCY, poll: e.POLL_CONCURRENCY, sink: e.SINK_CONCURRENCY, notify: e.NOTIFY_CONCURRENCY },
+    concurrency: {
+      submit: e.SUBMIT_CONCURRENCY,
+      poll: e.POLL_CONCURRENCY,
+      sink: e.SINK_CONCURRENCY,
+      notify: e.NOTIFY_CONCURRENCY,
+    },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     idempotencyTtlS: e.IDEMPOTENCY_TTL_S,
     recordRetentionS: e.RECORD_RETENTION_S,
@@ -127,7 +159,8 @@ export function loadConfig(
   }
   const config = toConfig(parsed.data);
   const problems: string[] = [];
-  if (config.poll.maxDelayMs < config.poll.initialDelayMs) problems.push('POLL_MAX_DELAY_MS: must be at least POLL_INITIAL_DELAY_MS');
+  if (config.poll.maxDelayMs < config.poll.initialDelayMs)
+    problems.push('POLL_MAX_DELAY_MS: must be at least POLL_INITIAL_DELAY_MS');
   for (const check of extraChecks) problems.push(...check(config));
   if (problems.length) throw new ConfigError(problems);
   return config;
@@ -137,7 +170,8 @@ export function loadConfig(
 export function workerRequirements(config: ReelayConfig): string[] {
   const problems: string[] = [];
   if (!config.s3.bucket) problems.push('S3_BUCKET: is required to run the sink stage');
-  if (!config.vtrix.apiKey && !isLoopback(config.vtrix.baseUrl)) problems.push('VTRIX_API_KEY: is required unless VTRIX_BASE_URL points at a local simulator');
+  if (!config.vtrix.apiKey && !isLoopback(config.vtrix.baseUrl))
+    problems.push('VTRIX_API_KEY: is required unless VTRIX_BASE_URL points at a local simulator');
   return problems;
 }
 

@@ -17,14 +17,23 @@ function capture() {
 describe('secrets never reach a log line', () => {
   it('redacts secret-named fields at any of the first levels', () => {
     const { logger, text } = capture();
-    logger.info({ apiKey: 'sk-live-123', headers: { authorization: 'Bearer sk-live-456' }, config: { vtrix: { apiKey: 'sk-live-789' } }, webhook: { secret: 'whsec_AAAA' } }, 'starting');
+    logger.info(
+      {
+        apiKey: 'sk-live-123',
+        headers: { authorization: 'Bearer sk-live-456' },
+        config: { vtrix: { apiKey: 'sk-live-789' } },
+        webhook: { secret: 'whsec_AAAA' },
+      },
+      'starting',
+    );
     expect(text()).not.toMatch(/sk-live|whsec_AAAA/);
     expect(text()).toContain('[redacted]');
   });
 
   it('scrubs presigned-URL signatures, bearer tokens and webhook secrets inside free text and errors', () => {
     const { logger, text } = capture();
-    const url = 'https://b.s3.amazonaws.com/k.mp4?X-Amz-Algorithm=AWS4&X-Amz-Credential=AKIA123&X-Amz-Signature=deadbeef&x=1';
+    const url =
+      'https://b.s3.amazonaws.com/k.mp4?X-Amz-Algorithm=AWS4&X-Amz-Credential=AKIA123&X-Amz-Signature=deadbeef&x=1';
     logger.warn({ url }, `download failed for ${url}`);
     logger.error({ err: new Error('upstream said no to Bearer sk-live-abc with whsec_ZZZZ') }, 'oops');
     expect(text()).not.toMatch(/deadbeef|AKIA123|sk-live-abc|whsec_ZZZZ/);
@@ -32,7 +41,11 @@ describe('secrets never reach a log line', () => {
   });
 
   it('leaves ordinary text alone', () => {
-    expect(scrubString('gen_123 moved to running (task d758n65e878c73cmdg20)')).toBe('gen_123 moved to running (task d758n65e878c73cmdg20)');
-    expect(scrubString('https://sim/files/t.mp4?expires=1&sig=abc')).toBe('https://sim/files/t.mp4?expires=1&sig=[redacted]');
+    expect(scrubString('gen_123 moved to running (task d758n65e878c73cmdg20)')).toBe(
+      'gen_123 moved to running (task d758n65e878c73cmdg20)',
+    );
+    expect(scrubString('https://sim/files/t.mp4?expires=1&sig=abc')).toBe(
+      'https://sim/files/t.mp4?expires=1&sig=[redacted]',
+    );
   });
 });

@@ -1,17 +1,31 @@
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 import { scrubSecrets, scrubString } from './redact.ts';
 
 export type { Logger } from 'pino';
 
 /** Field names that hold secrets wherever they appear (two levels deep). */
-const SECRET_KEYS = ['apiKey', 'authorization', 'Authorization', 'secret', 'secrets', 'signingSecrets', 'password', 'webhook-signature', 'x-api-key', 'cookie'];
+const SECRET_KEYS = [
+  'apiKey',
+  'authorization',
+  'Authorization',
+  'secret',
+  'secrets',
+  'signingSecrets',
+  'password',
+  'webhook-signature',
+  'x-api-key',
+  'cookie',
+];
 export const REDACT_PATHS = [
   ...SECRET_KEYS.flatMap((k) => [/^\w+$/.test(k) ? k : `["${k}"]`, `*["${k}"]`, `*.*["${k}"]`]),
   'req.headers.authorization',
   'headers.authorization',
 ];
 
-export function createLogger(opts: { level?: string; name?: string; base?: Record<string, unknown> } = {}, destination?: DestinationStream): Logger {
+export function createLogger(
+  opts: { level?: string; name?: string; base?: Record<string, unknown> } = {},
+  destination?: DestinationStream,
+): Logger {
   return pino(
     {
       level: opts.level ?? 'info',
@@ -22,7 +36,9 @@ export function createLogger(opts: { level?: string; name?: string; base?: Recor
       hooks: {
         // Messages are free text and may carry a URL with a signature in it.
         logMethod(args, method) {
-          const scrubbed = args.map((a) => (typeof a === 'string' ? scrubString(a) : a)) as Parameters<typeof method>;
+          const scrubbed = args.map((a) => (typeof a === 'string' ? scrubString(a) : a)) as Parameters<
+            typeof method
+          >;
           return method.apply(this, scrubbed);
         },
       },

@@ -10,11 +10,17 @@ export function loadLua(name: string): LuaScript {
 }
 
 /** EVALSHA, falling back to EVAL once when Redis has not seen the script (e.g. after a restart). */
-export async function runLua(redis: Redis, script: LuaScript, keys: string[], args: Array<string | number>): Promise<unknown> {
+export async function runLua(
+  redis: Redis,
+  script: LuaScript,
+  keys: string[],
+  args: Array<string | number>,
+): Promise<unknown> {
   try {
     return await redis.evalsha(script.sha, keys.length, ...keys, ...args);
   } catch (e) {
-    if (e instanceof Error && e.message.startsWith('NOSCRIPT')) return redis.eval(script.source, keys.length, ...keys, ...args);
+    if (e instanceof Error && e.message.startsWith('NOSCRIPT'))
+      return redis.eval(script.source, keys.length, ...keys, ...args);
     throw e;
   }
 }

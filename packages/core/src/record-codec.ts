@@ -28,6 +28,10 @@ export const F = {
   taskId: 'tk',
   submittedAt: 'sa',
   submitIntents: 'si',
+  /** Set just before an upstream create, cleared once the upstream answered for certain. */
+  submitIntentOpen: 'io',
+  /** The latest result URL the upstream gave (signed; never logged). */
+  videoUrl: 'vu',
   upstreamStatus: 'us',
   progress: 'pg',
   pollN: 'pn',
@@ -44,8 +48,8 @@ export type StoredOptions = {
   priority?: number;
 };
 
-/** The record as the stages see it: decoded, but with the raw poll counter they fence on. */
-export type GenerationRecord = GenerationStatus & { pollN: number };
+/** The record as the stages see it: the status plus the internal fields they fence and resume on. */
+export type GenerationRecord = GenerationStatus & { pollN: number; intentOpen: boolean; videoUrl?: string };
 
 export function parseTimeline(raw: string | undefined): TimelineEntry[] {
   if (!raw) return [];
@@ -61,7 +65,11 @@ export function parseTimeline(raw: string | undefined): TimelineEntry[] {
 const json = <T>(raw: string | undefined): T | undefined => (raw ? (JSON.parse(raw) as T) : undefined);
 const numOr = (raw: string | undefined, d: number) => (raw === undefined ? d : Number(raw));
 
-export function decodeRecord(id: string, h: Record<string, string>, attempts: DeliveryAttemptEntry[]): GenerationRecord | undefined {
+export function decodeRecord(
+  id: string,
+  h: Record<string, string>,
+  attempts: DeliveryAttemptEntry[],
+): GenerationRecord | undefined {
   if (!h[F.state]) return undefined;
   const options = json<StoredOptions>(h[F.options]) ?? {};
   const deliveries: Delivery[] = [];
@@ -91,7 +99,9 @@ export function decodeRecord(id: string, h: Record<string, string>, attempts: De
     },
     deliveries,
     pollN: numOr(h[F.pollN], 0),
+    intentOpen: h[F.submitIntentOpen] !== undefined,
   };
+  if (h[F.videoUrl]) status.videoUrl = h[F.videoUrl];
   if (options.idempotencyKey) status.idempotencyKey = options.idempotencyKey;
   if (options.webhook) status.webhook = options.webhook;
   if (options.metadata) status.metadata = options.metadata;
@@ -112,6 +122,6 @@ export type DeliveryAttemptEntry = DeliveryAttempt & { event: EventType };
 
 /** Strips the fencing counter: what callers outside the worker get. */
 export function toStatus(record: GenerationRecord): GenerationStatus {
-  const { pollN: _pollN, ...status } = record;
+  const { pollN: _p, intentOpen: _i, videoUrl: _v, ...status } = record;
   return status;
 }

@@ -7,7 +7,10 @@
 const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, '$1[redacted]'],
   [/whsec_[A-Za-z0-9+/=]+/g, 'whsec_[redacted]'],
-  [/([?&](?:X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|Signature|sig|signature|token|access_token)=)[^&#\s"]+/gi, '$1[redacted]'],
+  [
+    /([?&](?:X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|Signature|sig|signature|token|access_token)=)[^&#\s"]+/gi,
+    '$1[redacted]',
+  ],
 ];
 
 export function scrubString(value: string): string {

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { newGenerationId, type GenerationRequest } from '@reelay/contracts';
+import { type GenerationRequest, newGenerationId } from '@reelay/contracts';
 import { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { F } from './record-codec.ts';
 import { createStatusStore, isIdempotencyConflict, type StatusStore } from './status-store.ts';
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-const request: GenerationRequest = { input: { prompt: 'cat', media: [{ type: 'first_frame', url: 'https://example.com/cat.png' }] } };
+const request: GenerationRequest = {
+  input: { prompt: 'cat', media: [{ type: 'first_frame', url: 'https://example.com/cat.png' }] },
+};
 let prefix: string;
 let store: StatusStore;
 let clock = 1_000;
@@ -14,7 +16,12 @@ let clock = 1_000;
 beforeEach(() => {
   prefix = `test-${randomUUID()}`;
   clock = 1_000;
-  store = createStatusStore(redis, { prefix, recordRetentionS: 3_600, idempotencyTtlS: 86_400, now: () => clock });
+  store = createStatusStore(redis, {
+    prefix,
+    recordRetentionS: 3_600,
+    idempotencyTtlS: 86_400,
+    now: () => clock,
+  });
 });
 afterAll(async () => {
   const stream = redis.scanStream({ match: 'test-*', count: 1000 });
@@ -22,14 +29,26 @@ afterAll(async () => {
   await redis.quit();
 });
 
-const fresh = (idempotencyKey?: string, fingerprint = 'fp1') => ({ id: newGenerationId(), request, options: idempotencyKey ? { idempotencyKey } : {}, fingerprint });
+const fresh = (idempotencyKey?: string, fingerprint = 'fp1') => ({
+  id: newGenerationId(),
+  request,
+  options: idempotencyKey ? { idempotencyKey } : {},
+  fingerprint,
+});
 
 describe('status store', () => {
   it('creates a queued record with a timeline and reads it back', async () => {
     const g = fresh();
     expect(await store.create([g])).toEqual([{ id: g.id, created: true, state: 'queued' }]);
     const r = await store.get(g.id);
-    expect(r).toMatchObject({ id: g.id, state: 'queued', createdAt: 1000, request, timeline: [{ state: 'queued', at: 1000 }], deliveries: [] });
+    expect(r).toMatchObject({
+      id: g.id,
+      state: 'queued',
+      createdAt: 1000,
+      request,
+      timeline: [{ state: 'queued', at: 1000 }],
+      deliveries: [],
+    });
     expect(await store.get(newGenerationId())).toBeUndefined();
   });
 
@@ -66,13 +85,30 @@ describe('status store', () => {
     const g = fresh();
     await store.create([g]);
     clock = 2_000;
-    expect(await store.update(g.id, { to: 'submitting', from: ['queued'] })).toEqual({ ok: true, previous: 'queued' });
+    expect(await store.update(g.id, { to: 'submitting', from: ['queued'] })).toEqual({
+      ok: true,
+      previous: 'queued',
+    });
     // A duplicate of the same step is refused and changes nothing.
-    expect(await store.update(g.id, { to: 'submitting', from: ['queued'] })).toEqual({ ok: false, reason: 'state', current: 'submitting' });
+    expect(await store.update(g.id, { to: 'submitting', from: ['queued'] })).toEqual({
+      ok: false,
+      reason: 'state',
+      current: 'submitting',
+    });
     clock = 3_000;
-    expect(await store.update(g.id, { to: 'running', from: ['submitting'], set: { [F.taskId]: 't1', [F.submittedAt]: 3000 } })).toMatchObject({ ok: true });
+    expect(
+      await store.update(g.id, {
+        to: 'running',
+        from: ['submitting'],
+        set: { [F.taskId]: 't1', [F.submittedAt]: 3000 },
+      }),
+    ).toMatchObject({ ok: true });
     // A stale job cannot move it back.
-    expect(await store.update(g.id, { to: 'submitting', from: ['queued'] })).toMatchObject({ ok: false, reason: 'state', current: 'running' });
+    expect(await store.update(g.id, { to: 'submitting', from: ['queued'] })).toMatchObject({
+      ok: false,
+      reason: 'state',
+      current: 'running',
+    });
     const r = await store.get(g.id);
     expect(r?.timeline).toEqual([
       { state: 'queued', at: 1000 },
@@ -80,15 +116,24 @@ describe('status store', () => {
       { state: 'running', at: 3000 },
     ]);
     expect(r?.upstream).toMatchObject({ taskId: 't1', submittedAt: 3000 });
-    expect(await store.update(newGenerationId(), { to: 'running' })).toEqual({ ok: false, reason: 'missing' });
+    expect(await store.update(newGenerationId(), { to: 'running' })).toEqual({
+      ok: false,
+      reason: 'missing',
+    });
   });
 
   it('fences on a guard field (the poll counter)', async () => {
     const g = fresh();
     await store.create([g]);
-    expect(await store.update(g.id, { guard: { field: F.pollN, equals: '0' }, set: { [F.pollN]: 1 } })).toMatchObject({ ok: true });
-    expect(await store.update(g.id, { guard: { field: F.pollN, equals: '0' }, set: { [F.pollN]: 1 } })).toEqual({ ok: false, reason: 'guard', current: 'queued', guardValue: '1' });
-    expect(await store.update(g.id, { guard: { field: F.taskId, equals: undefined }, increment: F.submitIntents })).toMatchObject({ ok: true });
+    expect(
+      await store.update(g.id, { guard: { field: F.pollN, equals: '0' }, set: { [F.pollN]: 1 } }),
+    ).toMatchObject({ ok: true });
+    expect(
+      await store.update(g.id, { guard: { field: F.pollN, equals: '0' }, set: { [F.pollN]: 1 } }),
+    ).toEqual({ ok: false, reason: 'guard', current: 'queued', guardValue: '1' });
+    expect(
+      await store.update(g.id, { guard: { field: F.taskId, equals: undefined }, increment: F.submitIntents }),
+    ).toMatchObject({ ok: true });
     expect((await store.get(g.id))?.upstream.submitIntents).toBe(1);
   });
 
@@ -96,7 +141,10 @@ describe('status store', () => {
     const g = fresh();
     await store.create([g]);
     expect(await redis.ttl(`${prefix}:gen:${g.id}`)).toBe(-1);
-    await store.update(g.id, { to: 'failed', set: { [F.error]: JSON.stringify({ stage: 'sink', code: 'X', message: 'm', resumable: true }) } });
+    await store.update(g.id, {
+      to: 'failed',
+      set: { [F.error]: JSON.stringify({ stage: 'sink', code: 'X', message: 'm', resumable: true }) },
+    });
     expect(await redis.ttl(`${prefix}:gen:${g.id}`)).toBeGreaterThan(3_500);
     expect((await store.get(g.id))?.error).toMatchObject({ stage: 'sink', resumable: true });
     await store.update(g.id, { to: 'copying', from: ['failed'], unset: [F.error] });
@@ -108,8 +156,18 @@ describe('status store', () => {
     const g = fresh();
     await store.create([g]);
     await store.update(g.id, { to: 'succeeded' });
-    await store.recordDelivery(g.id, 'generation.succeeded', 'pending', { attempt: 1, at: 5, status: 503, latencyMs: 12 });
-    await store.recordDelivery(g.id, 'generation.succeeded', 'delivered', { attempt: 2, at: 6, status: 204, latencyMs: 8 });
+    await store.recordDelivery(g.id, 'generation.succeeded', 'pending', {
+      attempt: 1,
+      at: 5,
+      status: 503,
+      latencyMs: 12,
+    });
+    await store.recordDelivery(g.id, 'generation.succeeded', 'delivered', {
+      attempt: 2,
+      at: 6,
+      status: 204,
+      latencyMs: 8,
+    });
     const r = await store.get(g.id);
     expect(r?.deliveries).toEqual([
       {

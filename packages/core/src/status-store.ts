@@ -1,7 +1,19 @@
-import type { DeliveryAttempt, DeliveryState, EventType, GenerationRequest, GenerationState } from '@reelay/contracts';
+import type {
+  DeliveryAttempt,
+  DeliveryState,
+  EventType,
+  GenerationRequest,
+  GenerationState,
+} from '@reelay/contracts';
 import type { Redis } from 'ioredis';
 import { loadLua, runLua } from './lua-script.ts';
-import { decodeRecord, F, type DeliveryAttemptEntry, type GenerationRecord, type StoredOptions } from './record-codec.ts';
+import {
+  type DeliveryAttemptEntry,
+  decodeRecord,
+  F,
+  type GenerationRecord,
+  type StoredOptions,
+} from './record-codec.ts';
 import { recordKeys } from './topology.ts';
 
 const UPDATE = loadLua('update');
@@ -10,7 +22,12 @@ const ACQUIRE_SLOT = loadLua('acquire-slot');
 const PUSH_ATTEMPT = loadLua('push-attempt');
 const MAX_LOGGED_ATTEMPTS = 50;
 
-export type NewGeneration = { id: string; request: GenerationRequest; options: StoredOptions; fingerprint: string };
+export type NewGeneration = {
+  id: string;
+  request: GenerationRequest;
+  options: StoredOptions;
+  fingerprint: string;
+};
 export type CreateResult = { id: string; created: boolean; state: GenerationState };
 
 const CONFLICT_BRAND = Symbol.for('reelay.idempotency.conflict');
@@ -82,38 +99,62 @@ export function createStatusStore(
       .hgetall(keys.record(id))
       .lrange(keys.deliveries(id), 0, -1)
       .exec()) as [[unknown, Record<string, string>], [unknown, string[]]];
-    return decodeRecord(id, hash, list.map((l) => JSON.parse(l) as DeliveryAttemptEntry));
+    return decodeRecord(
+      id,
+      hash,
+      list.map((l) => JSON.parse(l) as DeliveryAttemptEntry),
+    );
   }
 
   async function update(id: string, spec: UpdateSpec): Promise<UpdateResult> {
     const pairs: string[] = [];
     for (const [f, v] of Object.entries(spec.set ?? {})) pairs.push(f, String(v));
-    const reply = (await runLua(redis, UPDATE, [keys.record(id), keys.deliveries(id)], [
-      spec.to ?? '',
-      now(),
-      spec.from?.join(',') ?? '',
-      opts.recordRetentionS,
-      spec.guard?.field ?? '',
-      spec.guard?.equals ?? '',
-      spec.unset?.join(',') ?? '',
-      spec.increment ?? '',
-      ...pairs,
-    ])) as [number, string, string?];
+    const reply = (await runLua(
+      redis,
+      UPDATE,
+      [keys.record(id), keys.deliveries(id)],
+      [
+        spec.to ?? '',
+        now(),
+        spec.from?.join(',') ?? '',
+        opts.recordRetentionS,
+        spec.guard?.field ?? '',
+        spec.guard?.equals ?? '',
+        spec.unset?.join(',') ?? '',
+        spec.increment ?? '',
+        ...pairs,
+      ],
+    )) as [number, string, string?];
     switch (reply[0]) {
       case 1:
         return { ok: true, previous: reply[1] as GenerationState };
       case 0:
         return { ok: false, reason: 'state', current: reply[1] as GenerationState };
       case 2:
-        return { ok: false, reason: 'guard', current: reply[1] as GenerationState, guardValue: reply[2] ?? '' };
+        return {
+          ok: false,
+          reason: 'guard',
+          current: reply[1] as GenerationState,
+          guardValue: reply[2] ?? '',
+        };
       default:
         return { ok: false, reason: 'missing' };
     }
   }
 
-  async function recordDelivery(id: string, event: EventType, state: DeliveryState, attempt?: DeliveryAttempt): Promise<boolean> {
+  async function recordDelivery(
+    id: string,
+    event: EventType,
+    state: DeliveryState,
+    attempt?: DeliveryAttempt,
+  ): Promise<boolean> {
     const entry = attempt ? JSON.stringify({ event, ...attempt } satisfies DeliveryAttemptEntry) : '';
-    const reply = await runLua(redis, PUSH_ATTEMPT, [keys.record(id), keys.deliveries(id)], [F.delivery(event), state, entry, MAX_LOGGED_ATTEMPTS, now()]);
+    const reply = await runLua(
+      redis,
+      PUSH_ATTEMPT,
+      [keys.record(id), keys.deliveries(id)],
+      [F.delivery(event), state, entry, MAX_LOGGED_ATTEMPTS, now()],
+    );
     return reply === 1;
   }
 
@@ -130,7 +171,11 @@ export function createStatusStore(
     /** Undoes `create` for a batch whose jobs could not be added (all or none). */
     async remove(items: ReadonlyArray<{ id: string; idempotencyKey?: string }>): Promise<void> {
       if (!items.length) return;
-      const k = items.flatMap((g) => [keys.record(g.id), keys.deliveries(g.id), ...(g.idempotencyKey ? [keys.idempotency(g.idempotencyKey)] : [])]);
+      const k = items.flatMap((g) => [
+        keys.record(g.id),
+        keys.deliveries(g.id),
+        ...(g.idempotencyKey ? [keys.idempotency(g.idempotencyKey)] : []),
+      ]);
       await redis.del(...k);
     },
     /** Takes an upstream task slot (MAX_IN_FLIGHT, shared by all workers); true when held. */

@@ -2,7 +2,12 @@ import type { StageName } from '@reelay/contracts';
 import type { DefaultJobOptions } from 'bullmq';
 
 /** Queue names, one per stage; every key lives under the configured prefix. */
-export const QUEUE_NAMES: Record<StageName, string> = { submit: 'submit', poll: 'poll', sink: 'sink', notify: 'notify' };
+export const QUEUE_NAMES: Record<StageName, string> = {
+  submit: 'submit',
+  poll: 'poll',
+  sink: 'sink',
+  notify: 'notify',
+};
 
 /** The backoff type whose delays come from the webhook schedule (see the notify stage). */
 export const WEBHOOK_BACKOFF = 'reelay-webhook';
@@ -28,12 +33,32 @@ export function defaultJobOptions(stage: StageName, opts: { notifyAttempts: numb
   const keepFailed = { age: 7 * DAY_S };
   switch (stage) {
     case 'submit':
-      return { attempts: 8, backoff: { type: 'exponential', delay: 2_000, jitter: 0.2 }, removeOnComplete: { age: DAY_S, count: 10_000 }, removeOnFail: keepFailed };
+      return {
+        attempts: 8,
+        backoff: { type: 'exponential', delay: 2_000, jitter: 0.2 },
+        removeOnComplete: { age: DAY_S, count: 10_000 },
+        removeOnFail: keepFailed,
+      };
     case 'poll':
-      return { attempts: 5, backoff: { type: 'exponential', delay: 2_000, jitter: 0.2 }, removeOnComplete: true, removeOnFail: keepFailed };
+      return {
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 2_000, jitter: 0.2 },
+        removeOnComplete: true,
+        removeOnFail: keepFailed,
+      };
     case 'sink':
-      return { attempts: 6, backoff: { type: 'exponential', delay: 3_000, jitter: 0.2 }, removeOnComplete: { age: DAY_S, count: 10_000 }, removeOnFail: keepFailed };
+      return {
+        attempts: 6,
+        backoff: { type: 'exponential', delay: 3_000, jitter: 0.2 },
+        removeOnComplete: { age: DAY_S, count: 10_000 },
+        removeOnFail: keepFailed,
+      };
     case 'notify':
-      return { attempts: opts.notifyAttempts, backoff: { type: WEBHOOK_BACKOFF }, removeOnComplete: { age: DAY_S, count: 10_000 }, removeOnFail: keepFailed };
+      return {
+        attempts: opts.notifyAttempts,
+        backoff: { type: WEBHOOK_BACKOFF },
+        removeOnComplete: { age: DAY_S, count: 10_000 },
+        removeOnFail: keepFailed,
+      };
   }
 }

@@ -1,0 +1,27 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Logger, StageQueues, StatusStore } from '@reelay/core';
+import type { VtrixClient } from '@reelay/vtrix';
+import type { DeliveryPolicy, WebhookSender } from '@reelay/webhooks';
+import type { Dispatcher } from 'undici';
+import type { PollSchedule } from './poll-schedule.ts';
+
+export type S3Target = { client: S3Client; bucket: string; keyPrefix: string; partSizeBytes: number };
+
+/**
+ * Everything a stage talks to, passed in (STYLE.md: dependencies through factories and narrow
+ * interfaces), so the same processors run in the worker process, the demo and the tests.
+ */
+export type StageDeps = {
+  store: StatusStore;
+  queues: StageQueues;
+  vtrix: VtrixClient;
+  s3: S3Target;
+  /** Downloads of result videos: its own pool and timeouts, apart from the API client's. */
+  downloads: Dispatcher;
+  webhook: { sender: WebhookSender; secrets: string[]; policy: DeliveryPolicy };
+  poll: PollSchedule;
+  maxInFlight: number;
+  log: Logger;
+  now: () => number;
+  random: () => number;
+};

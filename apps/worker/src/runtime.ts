@@ -1,0 +1,110 @@
+import { STAGES, type StageName } from '@reelay/contracts';
+import {
+  closeQueues,
+  createRedis,
+  type Logger,
+  QUEUE_NAMES,
+  type ReelayConfig,
+  WEBHOOK_BACKOFF,
+} from '@reelay/core';
+import { type Job, type Processor, Worker } from 'bullmq';
+import type { StageDeps } from './deps.ts';
+import { createStageDeps } from './stage-deps-factory.ts';
+import { isDeliveryRetry, processNotify } from './stages/notify.ts';
+import { processPoll } from './stages/poll.ts';
+import { processSink } from './stages/sink.ts';
+import { processSubmit } from './stages/submit.ts';
+
+export type RunningWorker = {
+  workers: Record<StageName, Worker>;
+  deps: StageDeps;
+  /** Stops taking jobs, lets in-flight ones finish within `timeoutMs`, then closes everything. */
+  close(timeoutMs?: number): Promise<void>;
+};
+
+const PROCESSORS: Record<StageName, (job: Job, deps: StageDeps, token?: string) => Promise<string>> = {
+  submit: processSubmit,
+  poll: processPoll,
+  sink: processSink,
+  notify: processNotify,
+};
+
+/** Submit's global rate as a BullMQ limiter (shared by every worker through Redis). */
+export function submitLimiter(ratePerSec: number): { max: number; duration: number } | undefined {
+  if (ratePerSec <= 0) return undefined;
+  return ratePerSec >= 1
+    ? { max: Math.round(ratePerSec), duration: 1_000 }
+    : { max: 1, duration: Math.round(1_000 / ratePerSec) };
+}
+
+/** Starts one BullMQ worker per stage in this process. */
+export function startWorker(
+  config: ReelayConfig,
+  log: Logger,
+  overrides: Partial<StageDeps> = {},
+): RunningWorker {
+  const redis = createRedis(config.redisUrl, 'worker');
+  const deps = createStageDeps(config, redis, log, overrides);
+  const workers = {} as Record<StageName, Worker>;
+  for (const stage of STAGES) {
+    const processor: Processor = (job, token) => PROCESSORS[stage](job, deps, token);
+    const limiter = stage === 'submit' ? submitLimiter(config.submit.ratePerSec) : undefined;
+    const worker = new Worker(QUEUE_NAMES[stage], processor, {
+      connection: redis,
+      prefix: config.prefix,
+      concurrency: config.concurrency[stage],
+      ...(limiter ? { limiter } : {}),
+      settings: {
+        // Webhook retries follow the delivery schedule (and Retry-After), decided per attempt.
+        backoffStrategy: (attemptsMade, type, err) =>
+          type === WEBHOOK_BACKOFF && isDeliveryRetry(err)
+            ? err.delayMs
+            : Math.min(60_000, 1_000 * 2 ** attemptsMade),
+      },
+    });
+    worker.on('error', (err) => log.error({ err, stage }, 'worker error'));
+    worker.on('failed', (job, err) => {
+      if (job)
+        log.debug(
+          {
+            generationId: job.data?.generationId,
+            stage,
+            jobId: job.id,
+            attempt: job.attemptsMade,
+            err: err.message,
+          },
+          'job failed',
+        );
+    });
+    workers[stage] = worker;
+  }
+  log.info({ prefix: config.prefix, concurrency: config.concurrency }, 'worker started');
+
+  let closing: Promise<void> | undefined;
+  return {
+    workers,
+    deps,
+    close(timeoutMs = config.shutdownTimeoutMs) {
+      closing ??= (async () => {
+        const graceful = Promise.all(Object.values(workers).map((w) => w.close()));
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<'timeout'>((resolve) => {
+          timer = setTimeout(() => resolve('timeout'), timeoutMs);
+        });
+        if ((await Promise.race([graceful, timedOut])) === 'timeout') {
+          log.warn(
+            { timeoutMs },
+            'in-flight jobs did not finish in time; forcing shutdown (they will be retried)',
+          );
+          await Promise.all(Object.values(workers).map((w) => w.close(true)));
+        }
+        clearTimeout(timer);
+        await closeQueues(deps.queues);
+        await deps.close();
+        await redis.quit().catch(() => redis.disconnect());
+        log.info('worker stopped');
+      })();
+      return closing;
+    },
+  };
+}

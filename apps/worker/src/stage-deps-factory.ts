@@ -1,0 +1,72 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { createQueues, createStatusStore, type Logger, type ReelayConfig } from '@reelay/core';
+import { createVtrixClient } from '@reelay/vtrix';
+import { createWebhookSender, DEFAULT_DELIVERY_POLICY } from '@reelay/webhooks';
+import type { Redis } from 'ioredis';
+import { Agent } from 'undici';
+import type { StageDeps } from './deps.ts';
+
+/** Builds the real dependencies from configuration; `close` releases what it opened. */
+export function createStageDeps(
+  config: ReelayConfig,
+  redis: Redis,
+  log: Logger,
+  overrides: Partial<StageDeps> = {},
+): StageDeps & { close(): Promise<void> } {
+  const policy = DEFAULT_DELIVERY_POLICY;
+  const queues =
+    overrides.queues ?? createQueues(redis, config.prefix, { notifyAttempts: policy.scheduleMs.length + 1 });
+  const vtrix =
+    overrides.vtrix ??
+    createVtrixClient({
+      baseUrl: config.vtrix.baseUrl,
+      ...(config.vtrix.apiKey ? { apiKey: config.vtrix.apiKey } : {}),
+      model: config.vtrix.model,
+      headersTimeoutMs: config.vtrix.timeoutMs,
+      bodyTimeoutMs: config.vtrix.timeoutMs,
+    });
+  const s3Client = new S3Client({
+    region: config.s3.region,
+    forcePathStyle: config.s3.forcePathStyle,
+    ...(config.s3.endpoint ? { endpoint: config.s3.endpoint } : {}),
+    // The SDK's default checksums send aws-chunked bodies, which S3-compatible servers such as
+    // s3rver store verbatim (the object then holds the wire encoding). Reelay verifies size and
+    // sha256 itself, so it asks for checksums only where the API requires them.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const downloads =
+    overrides.downloads ??
+    new Agent({ connect: { timeout: 10_000 }, headersTimeout: 30_000, bodyTimeout: 60_000, connections: 16 });
+  const sender = createWebhookSender({ allowPrivateNetworks: config.webhook.allowPrivateNetworks });
+  const deps: StageDeps = {
+    store: createStatusStore(redis, {
+      prefix: config.prefix,
+      recordRetentionS: config.recordRetentionS,
+      idempotencyTtlS: config.idempotencyTtlS,
+    }),
+    queues,
+    vtrix,
+    s3: {
+      client: s3Client,
+      bucket: config.s3.bucket ?? '',
+      keyPrefix: config.s3.keyPrefix,
+      partSizeBytes: config.s3.partSizeBytes,
+    },
+    downloads,
+    webhook: { sender, secrets: config.webhook.signingSecrets, policy },
+    poll: config.poll,
+    maxInFlight: config.submit.maxInFlight,
+    log,
+    now: Date.now,
+    random: Math.random,
+    ...overrides,
+  };
+  return {
+    ...deps,
+    async close() {
+      await Promise.allSettled([vtrix.close(), sender.close(), downloads.close()]);
+      s3Client.destroy();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import type { GenerationRecord } from '@reelay/core';
+import type { VtrixTask } from '@reelay/vtrix';
+import { type PollSchedule, pollDelay } from '../poll-schedule.ts';
+
+export type PollGate =
+  | { kind: 'skip'; reason: string }
+  /** A crash came between counting this poll and adding the next: add it again (a no-op if it exists). */
+  | { kind: 'reschedule'; n: number }
+  | { kind: 'poll'; taskId: string };
+
+/**
+ * Whether poll job `n` may run. The record's poll counter fences duplicates: only the job whose
+ * number matches may read the task, so two chains of polls can never run for one generation.
+ */
+export function gatePoll(record: GenerationRecord, n: number): PollGate {
+  if (record.state !== 'running') return { kind: 'skip', reason: `generation is ${record.state}` };
+  const taskId = record.upstream.taskId;
+  if (!taskId) return { kind: 'skip', reason: 'no upstream task id' };
+  if (record.pollN === n) return { kind: 'poll', taskId };
+  if (record.pollN === n + 1) return { kind: 'reschedule', n: n + 1 };
+  return { kind: 'skip', reason: `stale poll ${n} (current ${record.pollN})` };
+}
+
+export type PollDecision =
+  | { kind: 'again'; delayMs: number; upstreamStatus?: string; progress?: number }
+  | { kind: 'completed'; videoUrl: string }
+  | { kind: 'failed'; code: string; message: string }
+  | { kind: 'deadline'; message: string };
+
+/**
+ * The next step after reading the task once (or failing to: `task` undefined after a transient
+ * error). Deadlines count from the submit, so a task that never finishes ends failed, not polled forever.
+ */
+export function decidePoll(
+  record: GenerationRecord,
+  task: VtrixTask | undefined,
+  n: number,
+  now: number,
+  schedule: PollSchedule,
+  random: () => number,
+): PollDecision {
+  if (task?.status === 'completed' && task.video) return { kind: 'completed', videoUrl: task.video.url };
+  if (task?.status === 'failed') {
+    return {
+      kind: 'failed',
+      code: task.error?.code ?? 'UNKNOWN',
+      message: task.error?.message ?? `upstream status ${task.upstreamStatus}`,
+    };
+  }
+  const submittedAt = record.upstream.submittedAt ?? record.createdAt;
+  // An operator's resume sets a fresh deadline; otherwise it counts from the submit.
+  const deadlineAt = record.deadlineAt ?? submittedAt + schedule.deadlineMs;
+  const delayMs = pollDelay(schedule, n + 1, random);
+  if (now + delayMs > deadlineAt) {
+    const minutes = Math.round((now - submittedAt) / 60_000);
+    return {
+      kind: 'deadline',
+      message: `task ${record.upstream.taskId} still ${task?.upstreamStatus ?? record.upstream.status ?? 'running'} after ${minutes} min; the next poll would pass the deadline (POLL_DEADLINE_MS=${schedule.deadlineMs})`,
+    };
+  }
+  const out: PollDecision = { kind: 'again', delayMs };
+  if (task) {
+    out.upstreamStatus = task.upstreamStatus;
+    if (task.progress !== undefined) out.progress = task.progress;
+  }
+  return out;
+}

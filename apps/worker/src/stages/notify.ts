@@ -1,0 +1,95 @@
+/**
+ * Stage `notify`: consumes NotifyJob { generationId, event } and POSTs the signed event to the
+ * generation's webhook URL (Standard Webhooks; the same webhook-id on every attempt).
+ * Delivery is its own track in the record (pending → delivered | exhausted | gone, with every
+ * attempt logged): it never changes the generation's state. Retries follow the delivery
+ * schedule through BullMQ's backoff; 410 stops; exhausted jobs stay in the failed set.
+ */
+import { type NotifyJob, webhookIdFor } from '@reelay/contracts';
+import { decideDelivery, webhookHeaders } from '@reelay/webhooks';
+import { type Job, UnrecoverableError } from 'bullmq';
+import { buildEvent } from '../build-event.ts';
+import type { StageDeps } from '../deps.ts';
+
+const RETRY_BRAND = Symbol.for('reelay.notify.retry');
+
+/** Thrown to ask BullMQ for a retry after `delayMs` (read by the worker's backoff strategy). */
+export class DeliveryRetryError extends Error {
+  readonly [RETRY_BRAND] = true;
+  readonly delayMs: number;
+  constructor(message: string, delayMs: number) {
+    super(message);
+    this.name = 'DeliveryRetryError';
+    this.delayMs = delayMs;
+  }
+}
+export const isDeliveryRetry = (e: unknown): e is DeliveryRetryError =>
+  typeof e === 'object' && e !== null && RETRY_BRAND in e;
+
+export async function processNotify(job: Job<NotifyJob>, deps: StageDeps): Promise<string> {
+  const { generationId: id, event } = job.data;
+  const record = await deps.store.get(id);
+  if (!record) return 'no such generation';
+  const url = record.webhook?.url;
+  if (!url) return 'no webhook target';
+  const attempt = job.attemptsMade + 1;
+  if (!deps.webhook.secrets.length) {
+    await deps.store.recordDelivery(id, event, 'exhausted', {
+      attempt,
+      at: deps.now(),
+      error: 'REELAY_NOTIFY_NO_SECRET',
+      latencyMs: 0,
+    });
+    deps.log.error({ generationId: id, event }, 'WEBHOOK_SIGNING_SECRET is not set: webhook not sent');
+    throw new UnrecoverableError('WEBHOOK_SIGNING_SECRET is not set');
+  }
+
+  const now = deps.now();
+  const body = JSON.stringify(buildEvent(record, event, now));
+  const headers = webhookHeaders({
+    id: webhookIdFor(id, event),
+    timestamp: Math.floor(now / 1000),
+    body,
+    secrets: deps.webhook.secrets,
+  });
+  const outcome = await deps.webhook.sender.send({ url, body, headers: { ...headers } });
+  // BullMQ's attempts and the schedule agree (attempts = schedule + 1); the smaller one wins.
+  const lastJobAttempt = attempt >= (job.opts.attempts ?? 1);
+  let decision = decideDelivery(outcome, attempt, deps.webhook.policy, deps.random, deps.now());
+  if (decision.kind === 'retry' && lastJobAttempt) decision = { kind: 'exhausted' };
+
+  const state = decision.kind === 'retry' ? 'pending' : decision.kind;
+  const logged = {
+    attempt,
+    at: now,
+    latencyMs: outcome.latencyMs,
+    ...(outcome.status ? { status: outcome.status } : {}),
+    ...(outcome.error ? { error: outcome.error.code } : {}),
+  };
+  await deps.store.recordDelivery(id, event, state, logged);
+  const ctx = {
+    generationId: id,
+    event,
+    attempt,
+    status: outcome.status,
+    code: outcome.error?.code,
+    latencyMs: outcome.latencyMs,
+  };
+  switch (decision.kind) {
+    case 'delivered':
+      deps.log.info(ctx, 'webhook delivered');
+      return 'delivered';
+    case 'retry':
+      deps.log.warn({ ...ctx, retryInMs: decision.delayMs }, 'webhook delivery failed; will retry');
+      throw new DeliveryRetryError(
+        outcome.error?.message ?? `receiver answered ${outcome.status}`,
+        decision.delayMs,
+      );
+    case 'gone':
+      deps.log.warn(ctx, 'receiver answered 410 Gone: delivery stopped');
+      throw new UnrecoverableError('receiver answered 410 Gone');
+    case 'exhausted':
+      deps.log.error(ctx, 'webhook delivery exhausted every retry');
+      throw new UnrecoverableError(`delivery exhausted after ${attempt} attempts`);
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Stage `submit`: consumes SubmitJob { generationId }.
+ * - creates the upstream task (at most once per generation, barring the uncertain window);
+ * - records the task id the moment it is known: queued|submitting → running;
+ * - produces PollJob n=1 (delayed), and the optional generation.running event.
+ * Waits without burning an attempt on 429 (the whole queue pauses for Retry-After) and when
+ * MAX_IN_FLIGHT slots are all taken (this job is delayed). Final upstream errors → failed.
+ */
+import type { SubmitJob } from '@reelay/contracts';
+import { enqueueEvent, F } from '@reelay/core';
+import { isVtrixError } from '@reelay/vtrix';
+import { DelayedError, type Job, RateLimitError } from 'bullmq';
+import type { StageDeps } from '../deps.ts';
+import { pollDelay } from '../poll-schedule.ts';
+import { runStage } from '../run-stage.ts';
+import { decideSubmit } from './decide-submit.ts';
+import { schedulePoll } from './schedule-poll.ts';
+
+/** How long a submit waits for a free MAX_IN_FLIGHT slot before trying again. */
+export const SLOT_WAIT_MS = 1_000;
+
+export function processSubmit(job: Job<SubmitJob>, deps: StageDeps, token?: string): Promise<string> {
+  return runStage('submit', job, deps, async () => {
+    const id = job.data.generationId;
+    const record = await deps.store.get(id);
+    if (!record) return 'no such generation';
+    const decision = decideSubmit(record);
+    if (decision.kind === 'skip') return decision.reason;
+    if (decision.kind === 'resume-polling') {
+      await schedulePoll(deps, id, decision.pollN, pollDelay(deps.poll, decision.pollN, deps.random));
+      return `task ${decision.taskId} exists; polling resumed`;
+    }
+
+    if (!(await deps.store.acquireSlot(id, deps.maxInFlight))) {
+      await job.moveToDelayed(deps.now() + SLOT_WAIT_MS, token);
+      throw new DelayedError();
+    }
+    if (decision.uncertain) {
+      deps.log.warn(
+        { generationId: id, stage: 'submit' },
+        'an earlier create got no answer; creating again may bill a second upstream task',
+      );
+    }
+    const intent = await deps.store.update(id, {
+      to: 'submitting',
+      from: decision.from,
+      unset: [F.error],
+      increment: F.submitIntents,
+      set: { [F.submitIntentOpen]: deps.now() },
+    });
+    if (!intent.ok) {
+      await deps.store.releaseSlot(id);
+      return 'generation changed before submit';
+    }
+
+    let taskId: string;
+    try {
+      taskId = (await deps.vtrix.createTask(record.request, { generationId: id })).id;
+    } catch (e) {
+      // An HTTP answer other than 2xx (a 4xx or 429) means no task was made: close the intent,
+      // so the next try is not counted as uncertain. 5xx and network errors stay uncertain.
+      if (isVtrixError(e) && e.httpStatus !== undefined && e.httpStatus < 500) {
+        await deps.store.update(id, { unset: [F.submitIntentOpen] });
+      }
+      if (isVtrixError(e) && e.kind === 'rate_limited') {
+        await deps.queues.submit.rateLimit(e.retryAfterMs ?? SLOT_WAIT_MS);
+        throw new RateLimitError();
+      }
+      throw e;
+    }
+
+    const running = await deps.store.update(id, {
+      to: 'running',
+      from: ['submitting'],
+      unset: [F.submitIntentOpen],
+      set: { [F.taskId]: taskId, [F.submittedAt]: deps.now(), [F.pollN]: 1 },
+    });
+    if (!running.ok) {
+      // Canceled (or finished by a duplicate) while the create was in flight: this task is orphaned upstream.
+      await deps.store.releaseSlot(id);
+      deps.log.warn(
+        { generationId: id, taskId, state: running.reason === 'missing' ? 'missing' : running.current },
+        'upstream task created for a generation that moved on',
+      );
+      return 'generation moved on during create';
+    }
+    deps.log.info({ generationId: id, taskId, stage: 'submit' }, 'upstream task created');
+    await schedulePoll(deps, id, 1, pollDelay(deps.poll, 1, deps.random));
+    await enqueueEvent(deps.queues, record, 'generation.running');
+    return `task ${taskId} created`;
+  });
+}

@@ -1,0 +1,196 @@
+import { createHash } from 'node:crypto';
+import {
+  type EnqueueOptions,
+  type GenerationRequest,
+  type GenerationState,
+  type GenerationStatus,
+  isTerminal,
+  jobIds,
+  newGenerationId,
+} from '@reelay/contracts';
+import {
+  closeQueues,
+  createQueues,
+  createRedis,
+  createStatusStore,
+  enqueueEvent,
+  F,
+  type NewGeneration,
+  type StageQueues,
+  type StoredOptions,
+  toStatus,
+} from '@reelay/core';
+import type { Redis } from 'ioredis';
+import { canonicalJson } from './canonical-json.ts';
+import { type Validated, validateAll } from './validate.ts';
+
+export type ProducerOptions = {
+  /** @defaultValue `redis://127.0.0.1:6379` */
+  redisUrl?: string;
+  /** An ioredis connection to share; the producer will not close it. */
+  connection?: Redis;
+  /** Key prefix of every queue and record. @defaultValue `reelay` */
+  prefix?: string;
+  /** Used when a generation names no webhook (WEBHOOK_DEFAULT_URL). */
+  webhookDefaultUrl?: string;
+  /** Allow webhook targets on loopback and private networks (development only). @defaultValue false */
+  allowPrivateNetworks?: boolean;
+  /** How long an idempotency key keeps returning its generation. @defaultValue 86400 */
+  idempotencyTtlS?: number;
+  /** How long a finished generation's record is kept. @defaultValue 7 days */
+  recordRetentionS?: number;
+};
+
+export type EnqueueResult = { id: string; state: GenerationState; created: boolean };
+export type CancelResult = { id: string; state: GenerationState; canceled: boolean } | undefined;
+
+const ACTIVE: GenerationState[] = ['queued', 'submitting', 'running', 'copying'];
+
+export type Producer = ReturnType<typeof createProducer>;
+
+/** The SDK backend services import to enqueue generations and follow them. */
+export function createProducer(opts: ProducerOptions = {}) {
+  const prefix = opts.prefix ?? 'reelay';
+  const ownConnection = !opts.connection;
+  const redis = opts.connection ?? createRedis(opts.redisUrl ?? 'redis://127.0.0.1:6379', 'producer');
+  const store = createStatusStore(redis, {
+    prefix,
+    recordRetentionS: opts.recordRetentionS ?? 7 * 86_400,
+    idempotencyTtlS: opts.idempotencyTtlS ?? 86_400,
+  });
+  const queues: StageQueues = createQueues(redis, prefix);
+  const allowPrivate = opts.allowPrivateNetworks ?? false;
+
+  function toNew(v: Validated): NewGeneration {
+    const options: StoredOptions = {};
+    if (v.options.idempotencyKey) options.idempotencyKey = v.options.idempotencyKey;
+    const webhook =
+      v.options.webhook ?? (opts.webhookDefaultUrl ? { url: opts.webhookDefaultUrl } : undefined);
+    if (webhook) options.webhook = webhook;
+    if (v.options.metadata) options.metadata = v.options.metadata;
+    if (v.options.priority) options.priority = v.options.priority;
+    // The fingerprint covers what the caller sent, so the same key with another body is a conflict.
+    const fingerprint = createHash('sha256')
+      .update(canonicalJson({ request: v.request, options: v.options }))
+      .digest('base64url');
+    return { id: newGenerationId(), request: v.request, options, fingerprint };
+  }
+
+  async function addSubmitJobs(items: ReadonlyArray<{ id: string; priority?: number }>): Promise<void> {
+    await queues.submit.addBulk(
+      items.map((g) => ({
+        name: 'submit',
+        data: { generationId: g.id },
+        opts: { jobId: jobIds.submit(g.id), ...(g.priority ? { priority: g.priority } : {}) },
+      })),
+    );
+  }
+
+  /**
+   * Validates everything, creates the records (one atomic script), then adds the submit jobs
+   * (one atomic MULTI). If adding fails, the records are removed again: all or none. A key
+   * that returns an existing generation still queued re-adds its submit job, which is a no-op
+   * unless a crash lost it between the two steps.
+   */
+  async function enqueueValidated(valid: Validated[]): Promise<EnqueueResult[]> {
+    const fresh = valid.map(toNew);
+    const results = await store.create(fresh);
+    const toAdd = results.flatMap((r, i) =>
+      r.state === 'queued' ? [{ id: r.id, priority: fresh[i]!.options.priority, created: r.created }] : [],
+    );
+    try {
+      await addSubmitJobs(dedupeById(toAdd));
+    } catch (e) {
+      const created = new Set(results.filter((r) => r.created).map((r) => r.id));
+      await store
+        .remove(
+          fresh
+            .filter((g) => created.has(g.id))
+            .map((g) => ({ id: g.id, idempotencyKey: g.options.idempotencyKey })),
+        )
+        .catch(() => {});
+      throw e;
+    }
+    return results;
+  }
+
+  return {
+    /** Resolves once Redis holds the job. Throws ReelayValidationError listing every problem. */
+    async enqueue(
+      request: GenerationRequest | unknown,
+      options: EnqueueOptions | unknown = {},
+    ): Promise<EnqueueResult> {
+      const [result] = await enqueueValidated(validateAll([{ request, options }], allowPrivate));
+      return result!;
+    },
+
+    /** Validates all, enqueues all or none. */
+    async enqueueMany(
+      items: ReadonlyArray<{ request: GenerationRequest | unknown; options?: EnqueueOptions | unknown }>,
+    ): Promise<EnqueueResult[]> {
+      if (!items.length) return [];
+      return enqueueValidated(validateAll(items, allowPrivate));
+    },
+
+    async getStatus(id: string): Promise<GenerationStatus | undefined> {
+      const record = await store.get(id);
+      return record && toStatus(record);
+    },
+
+    async findByIdempotencyKey(key: string): Promise<GenerationStatus | undefined> {
+      const id = await store.findIdByIdempotencyKey(key);
+      return id ? this.getStatus(id) : undefined;
+    },
+
+    /**
+     * Cancels a generation in any non-terminal state: the record moves to canceled first (so any
+     * stage that runs later sees it and stops), then pending jobs are removed and
+     * `generation.canceled` is queued. Vtrix documents no cancel call, so a task already
+     * running upstream finishes there and is ignored.
+     */
+    async cancel(id: string): Promise<CancelResult> {
+      const before = await store.get(id);
+      if (!before) return undefined;
+      if (isTerminal(before.state)) return { id, state: before.state, canceled: false };
+      const moved = await store.update(id, {
+        to: 'canceled',
+        from: ACTIVE,
+        set: {
+          [F.error]: JSON.stringify({
+            stage: stageOf(before.state),
+            code: 'REELAY_CANCELED',
+            message: 'canceled by request',
+          }),
+        },
+      });
+      if (!moved.ok)
+        return { id, state: moved.reason === 'missing' ? before.state : moved.current, canceled: false };
+      await Promise.allSettled([
+        queues.submit.remove(jobIds.submit(id)),
+        queues.poll.remove(jobIds.poll(id, before.pollN)),
+        queues.poll.remove(jobIds.poll(id, before.pollN + 1)),
+        queues.sink.remove(jobIds.sink(id)),
+        store.releaseSlot(id),
+      ]);
+      await enqueueEvent(queues, before, 'generation.canceled');
+      return { id, state: 'canceled', canceled: true };
+    },
+
+    /** For apps built on the producer (API, dashboard): the same store and queues. */
+    internals: { store, queues, redis },
+
+    async close(): Promise<void> {
+      await closeQueues(queues);
+      if (ownConnection) await redis.quit();
+    },
+  };
+}
+
+function stageOf(state: GenerationState) {
+  return state === 'queued' || state === 'submitting' ? 'submit' : state === 'running' ? 'poll' : 'sink';
+}
+
+function dedupeById<T extends { id: string }>(items: T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((i) => !seen.has(i.id) && seen.add(i.id));
+}

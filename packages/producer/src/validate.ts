@@ -1,0 +1,64 @@
+import {
+  type EnqueueOptions,
+  type FieldIssue,
+  type GenerationRequest,
+  isReelayValidationError,
+  parseEnqueueOptions,
+  parseGenerationRequest,
+  ReelayValidationError,
+} from '@reelay/contracts';
+import { checkWebhookUrl } from '@reelay/webhooks';
+
+export type Validated = { request: GenerationRequest; options: EnqueueOptions };
+
+/**
+ * Validates one request and its options, collecting every problem. The webhook URL gets the
+ * same SSRF check here as at every delivery, so a bad target is refused before anything is paid.
+ */
+export function validateItem(
+  request: unknown,
+  options: unknown,
+  allowPrivateNetworks: boolean,
+): Validated | FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  let parsedRequest: GenerationRequest | undefined;
+  let parsedOptions: EnqueueOptions | undefined;
+  try {
+    parsedRequest = parseGenerationRequest(request);
+  } catch (e) {
+    if (!isReelayValidationError(e)) throw e;
+    issues.push(...e.issues);
+  }
+  try {
+    parsedOptions = parseEnqueueOptions(options);
+  } catch (e) {
+    if (!isReelayValidationError(e)) throw e;
+    issues.push(...e.issues);
+  }
+  const url = parsedOptions?.webhook?.url;
+  if (url) {
+    const verdict = checkWebhookUrl(url, { allowPrivateNetworks });
+    if (!verdict.ok)
+      issues.push({ path: 'options.webhook.url', rule: 'webhook_target', message: verdict.message });
+  }
+  if (issues.length || !parsedRequest || !parsedOptions) return issues;
+  return { request: parsedRequest, options: parsedOptions };
+}
+
+export function validateAll(
+  items: ReadonlyArray<{ request: unknown; options?: unknown }>,
+  allowPrivateNetworks: boolean,
+): Validated[] {
+  const out: Validated[] = [];
+  const issues: FieldIssue[] = [];
+  items.forEach((item, i) => {
+    const v = validateItem(item.request, item.options, allowPrivateNetworks);
+    // In a batch, each path says which item it is about: `[2].input.media`.
+    const at = (path: string) => (items.length === 1 ? path : path ? `[${i}].${path}` : `[${i}]`);
+    if (Array.isArray(v)) issues.push(...v.map((issue) => ({ ...issue, path: at(issue.path) })));
+    else out.push(v);
+  });
+  if (issues.length)
+    throw new ReelayValidationError(issues, items.length > 1 ? 'batch' : 'generation request');
+  return out;
+}
