@@ -1,10 +1,11 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { createQueues, createStatusStore, type Logger, type ReelayConfig } from '@reelay/core';
 import { createVtrixClient } from '@reelay/vtrix';
-import { createWebhookSender, DEFAULT_DELIVERY_POLICY } from '@reelay/webhooks';
+import { createWebhookSender } from '@reelay/webhooks';
 import type { Redis } from 'ioredis';
 import { Agent } from 'undici';
 import type { StageDeps } from './deps.ts';
+import { deliveryPolicy } from './worker-config.ts';
 
 /** Builds the real dependencies from configuration; `close` releases what it opened. */
 export function createStageDeps(
@@ -13,7 +14,7 @@ export function createStageDeps(
   log: Logger,
   overrides: Partial<StageDeps> = {},
 ): StageDeps & { close(): Promise<void> } {
-  const policy = DEFAULT_DELIVERY_POLICY;
+  const policy = deliveryPolicy(config);
   const queues =
     overrides.queues ?? createQueues(redis, config.prefix, { notifyAttempts: policy.scheduleMs.length + 1 });
   const vtrix =

@@ -69,6 +69,7 @@ export const EnvSchema = z.object({
   WEBHOOK_SIGNING_SECRET: optional(),
   WEBHOOK_DEFAULT_URL: url(),
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool(false),
+  WEBHOOK_RETRY_SCHEDULE: optional(),
 
   POLL_INITIAL_DELAY_MS: int(30_000, 10),
   POLL_MAX_DELAY_MS: int(30_000, 10),
@@ -122,6 +123,8 @@ function toConfig(e: Env) {
           .filter(Boolean) ?? [],
       defaultUrl: e.WEBHOOK_DEFAULT_URL,
       allowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+      /** Delays between delivery attempts, e.g. `5s,5m,30m`; the webhooks package's default when unset. */
+      retrySchedule: e.WEBHOOK_RETRY_SCHEDULE,
     },
     poll: {
       initialDelayMs: e.POLL_INITIAL_DELAY_MS,
