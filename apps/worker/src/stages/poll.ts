@@ -12,6 +12,7 @@ import { type Job, RateLimitError } from 'bullmq';
 import type { StageDeps } from '../deps.ts';
 import { resumeIfRetried } from '../fail-generation.ts';
 import { pollDelay } from '../poll-schedule.ts';
+import { rateLimitWaitMs } from '../rate-limit-wait.ts';
 import { runStage } from '../run-stage.ts';
 import { StageError } from '../stage-error.ts';
 import { decidePoll, gatePoll } from './decide-poll.ts';
@@ -36,7 +37,7 @@ export function processPoll(job: Job<PollJob>, deps: StageDeps): Promise<string>
     } catch (e) {
       if (!isVtrixError(e)) throw e;
       if (e.kind === 'rate_limited') {
-        await deps.queues.poll.rateLimit(e.retryAfterMs ?? 1_000);
+        await deps.queues.poll.rateLimit(rateLimitWaitMs(e.retryAfterMs));
         throw new RateLimitError();
       }
       if (e.kind === 'final') throw e;

@@ -12,6 +12,7 @@ import { isVtrixError } from '@reelay/vtrix';
 import { DelayedError, type Job, RateLimitError } from 'bullmq';
 import type { StageDeps } from '../deps.ts';
 import { pollDelay } from '../poll-schedule.ts';
+import { rateLimitWaitMs } from '../rate-limit-wait.ts';
 import { runStage } from '../run-stage.ts';
 import { decideSubmit } from './decide-submit.ts';
 import { schedulePoll } from './schedule-poll.ts';
@@ -63,7 +64,7 @@ export function processSubmit(job: Job<SubmitJob>, deps: StageDeps, token?: stri
         await deps.store.update(id, { unset: [F.submitIntentOpen] });
       }
       if (isVtrixError(e) && e.kind === 'rate_limited') {
-        await deps.queues.submit.rateLimit(e.retryAfterMs ?? SLOT_WAIT_MS);
+        await deps.queues.submit.rateLimit(rateLimitWaitMs(e.retryAfterMs));
         throw new RateLimitError();
       }
       throw e;
