@@ -17,6 +17,7 @@ export default defineConfig({
           name: 'integration',
           include: ['packages/*/src/**/*.int.test.ts', 'apps/*/src/**/*.int.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           exclude: ['**/node_modules/**'],
+          globalSetup: ['test/support/global-redis.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // Two cores: one file at a time keeps timing-sensitive waits honest.

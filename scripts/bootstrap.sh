@@ -29,6 +29,9 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version | cut -d. -f1)" != "
   export PATH="$tools/pnpm/bin:$PATH"
 fi
 
+# Install when the tree is missing or older than the lockfile (a no-op run still costs seconds).
 if [ "${REELAY_SKIP_INSTALL:-}" != "1" ]; then
-  (cd "$root" && pnpm install --frozen-lockfile --prefer-offline --reporter=silent)
+  if [ ! -f "$root/node_modules/.modules.yaml" ] || [ "$root/pnpm-lock.yaml" -nt "$root/node_modules/.modules.yaml" ]; then
+    (cd "$root" && pnpm install --frozen-lockfile --prefer-offline --reporter=silent)
+  fi
 fi

@@ -1,4 +1,35 @@
-import { Probe } from '@reelay/contracts';
-import type { Probe as P } from '@reelay/contracts';
-const p: P = Probe.parse({ a: 'ok' });
-console.log(p.a, process.version);
+/**
+ * `reelay <command>`: the one entry point for people. It composes the other apps (worker,
+ * simulator) through their public exports; nothing imports the CLI.
+ */
+
+const USAGE = `usage: reelay <command> [options]
+
+commands:
+  demo                 the whole pipeline on an embedded default (simulator, s3rver, webhook
+                       receiver; Redis from REDIS_URL or started locally), ending with a check table
+  worker               run every stage until SIGTERM/SIGINT
+  simulator            run the Vtrix-compatible upstream (SIM_* variables)
+  enqueue [file]       enqueue a generation request read from a JSON file or stdin; prints {"id": …}
+  status <id>          print a generation's status record as JSON
+
+Configuration comes from environment variables: see README.md or .env.example.`;
+
+type Command = (args: string[]) => Promise<number>;
+// Loaded on demand: `reelay status` need not load the S3 SDK, and starts at once.
+const commands: Record<string, () => Promise<Command>> = {
+  demo: async () => (await import('./commands/demo.ts')).runDemo,
+  worker: async () => (await import('./commands/worker.ts')).runWorker,
+  simulator: async () => (await import('./commands/simulator.ts')).runSimulator,
+  enqueue: async () => (await import('./commands/enqueue.ts')).runEnqueue,
+  status: async () => (await import('./commands/status.ts')).runStatus,
+};
+
+const [name, ...rest] = process.argv.slice(2);
+const load = name ? commands[name] : undefined;
+if (!load) {
+  process.stderr.write(`${name && name !== 'help' && name !== '--help' ? `reelay: unknown command '${name}'\n\n` : ''}${USAGE}\n`);
+  process.exit(name === 'help' || name === '--help' ? 0 : 2);
+}
+const code = await (await load())(rest);
+if (code !== -1) process.exit(code);

@@ -1,0 +1,23 @@
+import { ConfigError, loadConfig } from '@reelay/core';
+import { createProducer, type Producer } from '@reelay/producer';
+
+/** A producer configured from the environment, or a printed config error and undefined. */
+export function producerFromEnv(): Producer | undefined {
+  try {
+    const c = loadConfig(process.env);
+    return createProducer({
+      redisUrl: c.redisUrl,
+      prefix: c.prefix,
+      allowPrivateNetworks: c.webhook.allowPrivateNetworks,
+      idempotencyTtlS: c.idempotencyTtlS,
+      recordRetentionS: c.recordRetentionS,
+      ...(c.webhook.defaultUrl ? { webhookDefaultUrl: c.webhook.defaultUrl } : {}),
+    });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`reelay: ${e.message}\n`);
+      return undefined;
+    }
+    throw e;
+  }
+}
