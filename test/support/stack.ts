@@ -6,6 +6,7 @@ import { createProducer, type Producer } from '@reelay/producer';
 import { createSimulator, type Simulator, type SimulatorConfig } from 'simulator';
 import { type RunningWorker, startWorker, loadWorkerConfig } from 'worker';
 import { Redis } from 'ioredis';
+import { deletePrefix } from './cleanup.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const BUCKET = 'reelay-test';
@@ -89,13 +90,8 @@ export async function startStack(opts: { sim?: Partial<SimulatorConfig>; env?: R
       await worker.close(5_000);
       await producer.close();
       await Promise.all([sim.close(), s3.stop(), receiver.stop()]);
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
       await redis.quit();
+      await deletePrefix(REDIS_URL, prefix);
     },
   };
 }
