@@ -16,7 +16,7 @@ export function createStageDeps(
 ): StageDeps & { close(): Promise<void> } {
   const policy = deliveryPolicy(config);
   const queues =
-    overrides.queues ?? createQueues(redis, config.prefix, { notifyAttempts: policy.scheduleMs.length + 1 });
+    overrides.queues ?? createQueues(redis, config.prefix, { notifyAttempts: policy.scheduleMs.length + 1, retry: config.retry });
   const vtrix =
     overrides.vtrix ??
     createVtrixClient({

@@ -83,6 +83,10 @@ export const EnvSchema = z.object({
   SINK_CONCURRENCY: int(4, 1, 1000),
   NOTIFY_CONCURRENCY: int(20, 1, 1000),
   SHUTDOWN_TIMEOUT_MS: int(30_000, 0),
+  SUBMIT_ATTEMPTS: int(8, 1, 100),
+  POLL_ATTEMPTS: int(5, 1, 100),
+  SINK_ATTEMPTS: int(6, 1, 100),
+  RETRY_BACKOFF_MS: int(2_000, 1),
 
   IDEMPOTENCY_TTL_S: int(86_400, 86_400),
   RECORD_RETENTION_S: int(7 * 86_400, 3_600),
@@ -140,6 +144,7 @@ function toConfig(e: Env) {
       notify: e.NOTIFY_CONCURRENCY,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    retry: { attempts: { submit: e.SUBMIT_ATTEMPTS, poll: e.POLL_ATTEMPTS, sink: e.SINK_ATTEMPTS }, backoffMs: e.RETRY_BACKOFF_MS },
     idempotencyTtlS: e.IDEMPOTENCY_TTL_S,
     recordRetentionS: e.RECORD_RETENTION_S,
     logLevel: e.LOG_LEVEL,

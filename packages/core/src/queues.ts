@@ -1,7 +1,7 @@
 import { STAGES, type StageName } from '@reelay/contracts';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { defaultJobOptions, QUEUE_NAMES } from './topology.ts';
+import { defaultJobOptions, QUEUE_NAMES, type StageRetry } from './topology.ts';
 
 export type StageQueues = Record<StageName, Queue>;
 
@@ -12,14 +12,14 @@ const EVENTS_MAX_LEN = 1_000;
 export function createQueues(
   connection: Redis,
   prefix: string,
-  opts: { notifyAttempts?: number } = {},
+  opts: { notifyAttempts?: number; retry?: StageRetry } = {},
 ): StageQueues {
   const queues = {} as StageQueues;
   for (const stage of STAGES) {
     queues[stage] = new Queue(QUEUE_NAMES[stage], {
       connection,
       prefix,
-      defaultJobOptions: defaultJobOptions(stage, { notifyAttempts: opts.notifyAttempts ?? 10 }),
+      defaultJobOptions: defaultJobOptions(stage, { notifyAttempts: opts.notifyAttempts ?? 10, ...(opts.retry ? { retry: opts.retry } : {}) }),
       streams: { events: { maxLen: EVENTS_MAX_LEN } },
     });
   }

@@ -195,6 +195,23 @@ describe('status store', () => {
     expect(await store.acquireSlot('gen_d', 0)).toBe(true);
   });
 
+  it('publishes every state change (not patches) on the prefix channel', async () => {
+    const subscriber = redis.duplicate();
+    const seen: string[] = [];
+    const stop = await store.subscribe(subscriber, (c) => seen.push(`${c.id} ${c.state} ${c.at}`));
+    const g = fresh();
+    await store.create([g]);
+    clock = 5_000;
+    await store.update(g.id, { to: 'submitting', from: ['queued'] });
+    await store.update(g.id, { set: { [F.progress]: 0.5 } });
+    await store.update(g.id, { to: 'submitting', from: ['queued'] });
+    await store.update(g.id, { to: 'canceled' });
+    await expect.poll(() => seen.length).toBe(2);
+    expect(seen).toEqual([`${g.id} submitting 5000`, `${g.id} canceled 5000`]);
+    await stop();
+    subscriber.disconnect();
+  });
+
   it('removes a batch it created (compensation)', async () => {
     const a = fresh('k-a');
     await store.create([a]);

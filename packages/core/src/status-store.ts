@@ -29,6 +29,7 @@ export type NewGeneration = {
   fingerprint: string;
 };
 export type CreateResult = { id: string; created: boolean; state: GenerationState };
+export type StateChange = { id: string; state: GenerationState; at: number };
 
 const CONFLICT_BRAND = Symbol.for('reelay.idempotency.conflict');
 
@@ -122,6 +123,8 @@ export function createStatusStore(
         spec.guard?.equals ?? '',
         spec.unset?.join(',') ?? '',
         spec.increment ?? '',
+        spec.to ? keys.stateChanges : '',
+        id,
         ...pairs,
       ],
     )) as [number, string, string?];
@@ -140,6 +143,21 @@ export function createStatusStore(
       default:
         return { ok: false, reason: 'missing' };
     }
+  }
+
+  /** Calls `onChange` for every state change of any generation under this prefix (a Redis channel). */
+  async function subscribe(subscriber: Redis, onChange: (change: StateChange) => void): Promise<() => Promise<void>> {
+    const listener = (channel: string, message: string) => {
+      if (channel !== keys.stateChanges) return;
+      const [id, state, at] = message.split(' ');
+      if (id && state && at) onChange({ id, state: state as GenerationState, at: Number(at) });
+    };
+    subscriber.on('message', listener);
+    await subscriber.subscribe(keys.stateChanges);
+    return async () => {
+      subscriber.off('message', listener);
+      await subscriber.unsubscribe(keys.stateChanges);
+    };
   }
 
   async function recordDelivery(
@@ -164,6 +182,7 @@ export function createStatusStore(
     get,
     update,
     recordDelivery,
+    subscribe,
     async findIdByIdempotencyKey(key: string): Promise<string | undefined> {
       const v = await redis.get(keys.idempotency(key));
       return v ? v.slice(0, v.indexOf('|')) : undefined;

@@ -17,6 +17,7 @@ import {
   F,
   type NewGeneration,
   type StageQueues,
+  type StageRetry,
   type StoredOptions,
   toStatus,
 } from '@reelay/core';
@@ -39,6 +40,8 @@ export type ProducerOptions = {
   idempotencyTtlS?: number;
   /** How long a finished generation's record is kept. @defaultValue 7 days */
   recordRetentionS?: number;
+  /** Attempts and backoff of the stage jobs this producer adds (SUBMIT_ATTEMPTS, RETRY_BACKOFF_MS). */
+  retry?: StageRetry;
 };
 
 export type EnqueueResult = { id: string; state: GenerationState; created: boolean };
@@ -58,7 +61,7 @@ export function createProducer(opts: ProducerOptions = {}) {
     recordRetentionS: opts.recordRetentionS ?? 7 * 86_400,
     idempotencyTtlS: opts.idempotencyTtlS ?? 86_400,
   });
-  const queues: StageQueues = createQueues(redis, prefix);
+  const queues: StageQueues = createQueues(redis, prefix, opts.retry ? { retry: opts.retry } : {});
   const allowPrivate = opts.allowPrivateNetworks ?? false;
 
   function toNew(v: Validated): NewGeneration {

@@ -11,6 +11,7 @@ export function producerFromEnv(): Producer | undefined {
       allowPrivateNetworks: c.webhook.allowPrivateNetworks,
       idempotencyTtlS: c.idempotencyTtlS,
       recordRetentionS: c.recordRetentionS,
+      retry: c.retry,
       ...(c.webhook.defaultUrl ? { webhookDefaultUrl: c.webhook.defaultUrl } : {}),
     });
   } catch (e) {

@@ -9,7 +9,9 @@
 -- ARGV[5] guard field ('' = none) and ARGV[6] the value it must hold ('' = absent)
 -- ARGV[7] fields to delete, comma-separated
 -- ARGV[8] field to increment by one ('' = none)
--- ARGV[9..] field, value pairs to set
+-- ARGV[9] channel to publish '<id> <state> <now>' on when the state changes ('' = none)
+-- ARGV[10] generation id (for that message)
+-- ARGV[11..] field, value pairs to set
 -- Returns {1, previous state} on success; {0, current state} when the state is not allowed;
 -- {2, current state, guard value} when the guard does not hold; {-1, ''} when there is no record.
 local cur = redis.call('HGET', KEYS[1], 's')
@@ -30,9 +32,10 @@ if ARGV[7] ~= '' then
   for f in string.gmatch(ARGV[7], '[^,]+') do redis.call('HDEL', KEYS[1], f) end
 end
 if ARGV[8] ~= '' then redis.call('HINCRBY', KEYS[1], ARGV[8], 1) end
-if #ARGV >= 10 then redis.call('HSET', KEYS[1], unpack(ARGV, 9)) end
+if #ARGV >= 12 then redis.call('HSET', KEYS[1], unpack(ARGV, 11)) end
 local terminal = {succeeded = true, failed = true, canceled = true}
 if ARGV[1] ~= '' and ARGV[1] ~= cur then
+  if ARGV[9] ~= '' then redis.call('PUBLISH', ARGV[9], ARGV[10] .. ' ' .. ARGV[1] .. ' ' .. ARGV[2]) end
   if terminal[ARGV[1]] then
     redis.call('EXPIRE', KEYS[1], ARGV[4]); redis.call('EXPIRE', KEYS[2], ARGV[4])
   elseif terminal[cur] then
