@@ -1,0 +1,121 @@
+/**
+ * The simulator's switches: one zod schema, its defaults, and validation of a patch against
+ * the current config. Every switch can change at runtime (`configure`, `POST /_sim/config`).
+ * Task-shaping switches (durations, fail/stuck rates, videoBytes) apply to tasks created
+ * after the change; request-level switches (429s, 5xx, latency, variants, envelope, URLs)
+ * apply to the next request.
+ */
+import { z } from 'zod';
+
+const rate = z.number().min(0).max(1);
+const nonNegativeInt = z.number().int().min(0);
+
+const fields = {
+  /** Bearer key every API request must carry; undefined accepts any bearer. @defaultValue undefined */
+  apiKey: z.string().min(1).optional(),
+  /** How long a task runs, from create, on the injected clock; 0 = done on first poll. @defaultValue 3000 */
+  taskDurationMs: nonNegativeInt,
+  /** Each task runs taskDurationMs plus a uniform draw in [0, jitter). @defaultValue 0 */
+  taskDurationJitterMs: nonNegativeInt,
+  /** Fraction of tasks that end `failed`. @defaultValue 0 */
+  failRate: rate,
+  /** Fraction of tasks that never leave the running state. @defaultValue 0 */
+  stuckRate: rate,
+  /** Fraction of create/poll requests answered 429. @defaultValue 0 */
+  rateLimitRate: rate,
+  /** Retry-After value of a 429, in seconds. @defaultValue 1 */
+  retryAfterS: nonNegativeInt,
+  /** Retry-After as delta-seconds or as an HTTP date. @defaultValue 'seconds' */
+  retryAfterForm: z.enum(['seconds', 'http-date']),
+  /** Fraction of create/poll requests answered 500/502/503. @defaultValue 0 */
+  serverErrorRate: rate,
+  /** Delay before each API reply (the request's effect happens first). @defaultValue 0 */
+  latencyMs: nonNegativeInt,
+  /** Mix the status/type/duration/cost spellings VTRIX.md lists. @defaultValue false */
+  statusVariants: z.boolean(),
+  /** Fraction of 200 replies wrapped in the old `{data, status}` envelope. @defaultValue 0 */
+  envelopeRate: rate,
+  /** Lifetime of a result URL. @defaultValue 3_600_000 */
+  urlTtlMs: nonNegativeInt,
+  /** The first URL minted for each task is already expired. @defaultValue false */
+  expireFirstUrl: z.boolean(),
+  /** Pad each task's video to this many bytes; 0 = natural size (~13 KB). @defaultValue 0 */
+  videoBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  /** The next N creates get 400 InvalidParameter; counts down. @defaultValue 0 */
+  rejectCreates: nonNegativeInt,
+};
+
+const checkRates = (c: { failRate?: number; stuckRate?: number }, ctx: z.RefinementCtx): void => {
+  if ((c.failRate ?? 0) + (c.stuckRate ?? 0) > 1) {
+    ctx.addIssue({ code: 'custom', path: ['stuckRate'], message: 'failRate + stuckRate must be at most 1' });
+  }
+};
+
+export const SimulatorConfig = z.strictObject(fields).superRefine(checkRates);
+export type SimulatorConfig = z.infer<typeof SimulatorConfig>;
+
+/** A patch: any subset of the fields; `apiKey: null` clears the key (JSON has no undefined). */
+export const SimulatorConfigPatch = z.strictObject({
+  ...z.object(fields).partial().shape,
+  apiKey: z.string().min(1).nullable().optional(),
+});
+export type SimulatorConfigPatch = z.infer<typeof SimulatorConfigPatch>;
+
+export const defaultConfig: Readonly<SimulatorConfig> = Object.freeze({
+  apiKey: undefined,
+  taskDurationMs: 3000,
+  taskDurationJitterMs: 0,
+  failRate: 0,
+  stuckRate: 0,
+  rateLimitRate: 0,
+  retryAfterS: 1,
+  retryAfterForm: 'seconds',
+  serverErrorRate: 0,
+  latencyMs: 0,
+  statusVariants: false,
+  envelopeRate: 0,
+  urlTtlMs: 3_600_000,
+  expireFirstUrl: false,
+  videoBytes: 0,
+  rejectCreates: 0,
+});
+
+export const configKeys = Object.keys(fields) as (keyof SimulatorConfig)[];
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export type ConfigResult = { ok: true; config: SimulatorConfig } | { ok: false; issues: FieldIssue[] };
+
+/** Flattens zod issues to one entry per field; unknown keys are named individually. */
+export function toFieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: [...issue.path, key].join('.'), message: 'unknown setting' }))
+      : [{ field: issue.path.join('.') || '(root)', message: issue.message }],
+  );
+}
+
+/** Validates `patch` (unknown input) and merges it over `current`; nothing changes on error. */
+export function applyConfigPatch(current: SimulatorConfig, patch: unknown): ConfigResult {
+  const parsedPatch = SimulatorConfigPatch.safeParse(patch);
+  if (!parsedPatch.success) return { ok: false, issues: toFieldIssues(parsedPatch.error) };
+  const merged: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(parsedPatch.data)) {
+    // A key present with undefined/null means "unset" (only apiKey is optional).
+    if (value === undefined || value === null) {
+      if (key === 'apiKey') merged[key] = undefined;
+    } else {
+      merged[key] = value;
+    }
+  }
+  const full = SimulatorConfig.safeParse(merged);
+  return full.success ? { ok: true, config: full.data } : { ok: false, issues: toFieldIssues(full.error) };
+}
+
+/** One-line summary for thrown errors: `failRate: Too big…; foo: unknown setting`. */
+export function describeIssues(issues: FieldIssue[]): string {
+  return issues.map((i) => `${i.field}: ${i.message}`).join('; ');
+}
