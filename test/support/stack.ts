@@ -56,6 +56,7 @@ export async function startStack(opts: { sim?: Partial<SimulatorConfig>; env?: R
     SUBMIT_RATE_PER_SEC: '0',
     SUBMIT_CONCURRENCY: '8',
     SINK_CONCURRENCY: '4',
+    METRICS_PORT: '0',
     ...opts.env,
   });
   const log = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });

@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Logger, StageQueues, StatusStore } from '@reelay/core';
+import type { Logger, Metrics, StageQueues, StatusStore } from '@reelay/core';
 import type { VtrixClient } from '@reelay/vtrix';
 import type { DeliveryPolicy, WebhookSender } from '@reelay/webhooks';
 import type { Dispatcher } from 'undici';
@@ -22,6 +22,7 @@ export type StageDeps = {
   poll: PollSchedule;
   maxInFlight: number;
   log: Logger;
+  metrics: Metrics;
   now: () => number;
   random: () => number;
 };

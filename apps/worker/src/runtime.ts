@@ -7,8 +7,9 @@ import {
   type ReelayConfig,
   WEBHOOK_BACKOFF,
 } from '@reelay/core';
-import { type Job, type Processor, Worker } from 'bullmq';
+import { DelayedError, type Job, type Processor, RateLimitError, UnrecoverableError, Worker } from 'bullmq';
 import type { StageDeps } from './deps.ts';
+import { startHealthServer } from './health-server.ts';
 import { createStageDeps } from './stage-deps-factory.ts';
 import { isDeliveryRetry, processNotify } from './stages/notify.ts';
 import { processPoll } from './stages/poll.ts';
@@ -18,6 +19,8 @@ import { processSubmit } from './stages/submit.ts';
 export type RunningWorker = {
   workers: Record<StageName, Worker>;
   deps: StageDeps;
+  /** Resolves once the health server listens: its URL, or undefined when it could not start. */
+  metricsUrl: Promise<string | undefined>;
   /** Stops taking jobs, lets in-flight ones finish within `timeoutMs`, then closes everything. */
   close(timeoutMs?: number): Promise<void>;
 };
@@ -47,7 +50,19 @@ export function startWorker(
   const deps = createStageDeps(config, redis, log, overrides);
   const workers = {} as Record<StageName, Worker>;
   for (const stage of STAGES) {
-    const processor: Processor = (job, token) => PROCESSORS[stage](job, deps, token);
+    const processor: Processor = async (job, token) => {
+      const end = deps.metrics.stageDuration.startTimer({ stage });
+      try {
+        const result = await PROCESSORS[stage](job, deps, token);
+        deps.metrics.jobs.inc({ stage, outcome: 'completed' });
+        return result;
+      } catch (e) {
+        deps.metrics.jobs.inc({ stage, outcome: outcomeOf(e) });
+        throw e;
+      } finally {
+        end();
+      }
+    };
     const limiter = stage === 'submit' ? submitLimiter(config.submit.ratePerSec) : undefined;
     const worker = new Worker(QUEUE_NAMES[stage], processor, {
       connection: redis,
@@ -79,11 +94,23 @@ export function startWorker(
     workers[stage] = worker;
   }
   log.info({ prefix: config.prefix, concurrency: config.concurrency }, 'worker started');
+  const health = startHealthServer({
+    port: config.metricsPort,
+    metrics: deps.metrics,
+    queues: deps.queues,
+    workers: Object.values(workers),
+    redis,
+  }).catch((err: Error) => {
+    // A second worker on one host must not die for want of a metrics port: say so loudly instead.
+    log.error({ err, port: config.metricsPort }, '/metrics, /healthz and /readyz are not served');
+    return undefined;
+  });
 
   let closing: Promise<void> | undefined;
   return {
     workers,
     deps,
+    metricsUrl: health.then((h) => h?.url),
     close(timeoutMs = config.shutdownTimeoutMs) {
       closing ??= (async () => {
         const graceful = Promise.all(Object.values(workers).map((w) => w.close()));
@@ -99,6 +126,7 @@ export function startWorker(
           await Promise.all(Object.values(workers).map((w) => w.close(true)));
         }
         clearTimeout(timer);
+        await new Promise<void>((resolve) => health.then((h) => (h ? h.close(() => resolve()) : resolve())));
         await closeQueues(deps.queues);
         await deps.close();
         await redis.quit().catch(() => redis.disconnect());
@@ -107,4 +135,11 @@ export function startWorker(
       return closing;
     },
   };
+}
+
+function outcomeOf(e: unknown): string {
+  if (e instanceof RateLimitError) return 'rate_limited';
+  if (e instanceof DelayedError) return 'delayed';
+  if (e instanceof UnrecoverableError) return 'failed';
+  return 'retried';
 }

@@ -1,10 +1,11 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { createQueues, createStatusStore, type Logger, type ReelayConfig } from '@reelay/core';
+import { createMetrics, createQueues, createStatusStore, type Logger, type ReelayConfig } from '@reelay/core';
 import { createVtrixClient } from '@reelay/vtrix';
 import { createWebhookSender } from '@reelay/webhooks';
 import type { Redis } from 'ioredis';
 import { Agent } from 'undici';
 import type { StageDeps } from './deps.ts';
+import { instrumentVtrix } from './instrumented-vtrix.ts';
 import { deliveryPolicy } from './worker-config.ts';
 
 /** Builds the real dependencies from configuration; `close` releases what it opened. */
@@ -16,8 +17,10 @@ export function createStageDeps(
 ): StageDeps & { close(): Promise<void> } {
   const policy = deliveryPolicy(config);
   const queues =
-    overrides.queues ?? createQueues(redis, config.prefix, { notifyAttempts: policy.scheduleMs.length + 1, retry: config.retry });
-  const vtrix =
+    overrides.queues ??
+    createQueues(redis, config.prefix, { notifyAttempts: policy.scheduleMs.length + 1, retry: config.retry });
+  const metrics = overrides.metrics ?? createMetrics();
+  const rawVtrix =
     overrides.vtrix ??
     createVtrixClient({
       baseUrl: config.vtrix.baseUrl,
@@ -47,7 +50,8 @@ export function createStageDeps(
       idempotencyTtlS: config.idempotencyTtlS,
     }),
     queues,
-    vtrix,
+    vtrix: instrumentVtrix(rawVtrix, metrics),
+    metrics,
     s3: {
       client: s3Client,
       bucket: config.s3.bucket ?? '',
@@ -66,7 +70,7 @@ export function createStageDeps(
   return {
     ...deps,
     async close() {
-      await Promise.allSettled([vtrix.close(), sender.close(), downloads.close()]);
+      await Promise.allSettled([rawVtrix.close(), sender.close(), downloads.close()]);
       s3Client.destroy();
     },
   };

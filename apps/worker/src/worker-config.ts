@@ -1,5 +1,10 @@
 import { loadConfig, type ReelayConfig, workerRequirements } from '@reelay/core';
-import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy, parseDeliverySchedule, parseSigningSecrets } from '@reelay/webhooks';
+import {
+  DEFAULT_DELIVERY_POLICY,
+  type DeliveryPolicy,
+  parseDeliverySchedule,
+  parseSigningSecrets,
+} from '@reelay/webhooks';
 
 /** The worker's configuration: core's schema plus the rules only the worker's packages know. */
 export function loadWorkerConfig(env: Record<string, string | undefined> = process.env): ReelayConfig {

@@ -13,7 +13,12 @@ describe('loadConfig', () => {
       keyPrefix: 'generations/',
       bucket: undefined,
     });
-    expect(c.webhook).toEqual({ signingSecrets: [], defaultUrl: undefined, allowPrivateNetworks: false, retrySchedule: undefined });
+    expect(c.webhook).toEqual({
+      signingSecrets: [],
+      defaultUrl: undefined,
+      allowPrivateNetworks: false,
+      retrySchedule: undefined,
+    });
     expect(c.logLevel).toBe('info');
     expect(c.metricsPort).toBe(9464);
     expect(c.idempotencyTtlS).toBeGreaterThanOrEqual(86_400);

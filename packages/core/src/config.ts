@@ -144,7 +144,10 @@ function toConfig(e: Env) {
       notify: e.NOTIFY_CONCURRENCY,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    retry: { attempts: { submit: e.SUBMIT_ATTEMPTS, poll: e.POLL_ATTEMPTS, sink: e.SINK_ATTEMPTS }, backoffMs: e.RETRY_BACKOFF_MS },
+    retry: {
+      attempts: { submit: e.SUBMIT_ATTEMPTS, poll: e.POLL_ATTEMPTS, sink: e.SINK_ATTEMPTS },
+      backoffMs: e.RETRY_BACKOFF_MS,
+    },
     idempotencyTtlS: e.IDEMPOTENCY_TTL_S,
     recordRetentionS: e.RECORD_RETENTION_S,
     logLevel: e.LOG_LEVEL,

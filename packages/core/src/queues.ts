@@ -19,7 +19,10 @@ export function createQueues(
     queues[stage] = new Queue(QUEUE_NAMES[stage], {
       connection,
       prefix,
-      defaultJobOptions: defaultJobOptions(stage, { notifyAttempts: opts.notifyAttempts ?? 10, ...(opts.retry ? { retry: opts.retry } : {}) }),
+      defaultJobOptions: defaultJobOptions(stage, {
+        notifyAttempts: opts.notifyAttempts ?? 10,
+        ...(opts.retry ? { retry: opts.retry } : {}),
+      }),
       streams: { events: { maxLen: EVENTS_MAX_LEN } },
     });
   }

@@ -146,7 +146,10 @@ export function createStatusStore(
   }
 
   /** Calls `onChange` for every state change of any generation under this prefix (a Redis channel). */
-  async function subscribe(subscriber: Redis, onChange: (change: StateChange) => void): Promise<() => Promise<void>> {
+  async function subscribe(
+    subscriber: Redis,
+    onChange: (change: StateChange) => void,
+  ): Promise<() => Promise<void>> {
     const listener = (channel: string, message: string) => {
       if (channel !== keys.stateChanges) return;
       const [id, state, at] = message.split(' ');

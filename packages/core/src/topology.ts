@@ -27,26 +27,42 @@ export function recordKeys(prefix: string) {
 const DAY_S = 86_400;
 
 export type StageRetry = { attempts: Record<Exclude<StageName, 'notify'>, number>; backoffMs: number };
-export const DEFAULT_STAGE_RETRY: StageRetry = { attempts: { submit: 8, poll: 5, sink: 6 }, backoffMs: 2_000 };
+export const DEFAULT_STAGE_RETRY: StageRetry = {
+  attempts: { submit: 8, poll: 5, sink: 6 },
+  backoffMs: 2_000,
+};
 
 /**
  * Default job options per stage. Poll jobs are the many small ones: they are removed on
  * completion to keep Redis memory flat, and the status record (not the completed set) fences
  * duplicates. Submit, sink and notify keep a day of history for operators.
  */
-export function defaultJobOptions(stage: StageName, opts: { notifyAttempts: number; retry?: StageRetry }): DefaultJobOptions {
+export function defaultJobOptions(
+  stage: StageName,
+  opts: { notifyAttempts: number; retry?: StageRetry },
+): DefaultJobOptions {
   const keepFailed = { age: 7 * DAY_S };
   const keepDone = { age: DAY_S, count: 10_000 };
   const retry = opts.retry ?? DEFAULT_STAGE_RETRY;
   const backoff = { type: 'exponential', delay: retry.backoffMs, jitter: 0.2 };
   switch (stage) {
     case 'submit':
-      return { attempts: retry.attempts.submit, backoff, removeOnComplete: keepDone, removeOnFail: keepFailed };
+      return {
+        attempts: retry.attempts.submit,
+        backoff,
+        removeOnComplete: keepDone,
+        removeOnFail: keepFailed,
+      };
     case 'poll':
       return { attempts: retry.attempts.poll, backoff, removeOnComplete: true, removeOnFail: keepFailed };
     case 'sink':
       return { attempts: retry.attempts.sink, backoff, removeOnComplete: keepDone, removeOnFail: keepFailed };
     case 'notify':
-      return { attempts: opts.notifyAttempts, backoff: { type: WEBHOOK_BACKOFF }, removeOnComplete: keepDone, removeOnFail: keepFailed };
+      return {
+        attempts: opts.notifyAttempts,
+        backoff: { type: WEBHOOK_BACKOFF },
+        removeOnComplete: keepDone,
+        removeOnFail: keepFailed,
+      };
   }
 }

@@ -63,7 +63,7 @@ export async function startDemoStack(env: Record<string, string | undefined>): P
   const prefix = env.REELAY_QUEUE_PREFIX ?? `reelay-demo-${Date.now().toString(36)}`;
   // A generated prefix is the demo's own: its keys go when it ends. A named one is kept.
   if (!env.REELAY_QUEUE_PREFIX) closers.splice(1, 0, () => deleteKeys(redis.url, prefix));
-  const config = loadWorkerConfig({ SUBMIT_RATE_PER_SEC: '0', ...env, ...overrides, REELAY_QUEUE_PREFIX: prefix });
+  const config = loadWorkerConfig({ SUBMIT_RATE_PER_SEC: '0', METRICS_PORT: '0', ...env, ...overrides, REELAY_QUEUE_PREFIX: prefix });
   const log: Logger = createLogger({ level: env.LOG_LEVEL ?? 'warn', name: 'reelay-demo' });
   const s3Client = s3 ? s3.client() : undefined;
   const worker = startWorker(config, log, s3Client ? { s3: { client: s3Client, bucket: 'reelay-demo', keyPrefix: config.s3.keyPrefix, partSizeBytes: config.s3.partSizeBytes } } : {});

@@ -67,6 +67,7 @@ export async function processNotify(job: Job<NotifyJob>, deps: StageDeps): Promi
     ...(outcome.error ? { error: outcome.error.code } : {}),
   };
   await deps.store.recordDelivery(id, event, state, logged);
+  deps.metrics.webhookDeliveries.inc({ outcome: decision.kind });
   const ctx = {
     generationId: id,
     event,

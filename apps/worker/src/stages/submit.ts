@@ -37,6 +37,7 @@ export function processSubmit(job: Job<SubmitJob>, deps: StageDeps, token?: stri
       throw new DelayedError();
     }
     if (decision.uncertain) {
+      deps.metrics.uncertainSubmits.inc();
       deps.log.warn(
         { generationId: id, stage: 'submit' },
         'an earlier create got no answer; creating again may bill a second upstream task',
