@@ -9,7 +9,8 @@ afterEach(async () => {
   await stack?.close();
   stack = undefined;
 });
-const objectsIn = async (s: Stack) => (await s.s3.client().send(new ListObjectsV2Command({ Bucket: BUCKET }))).KeyCount ?? 0;
+const objectsIn = async (s: Stack) =>
+  (await s.s3.client().send(new ListObjectsV2Command({ Bucket: BUCKET }))).KeyCount ?? 0;
 
 describe('every failure path of VTRIX.md', () => {
   it('a failed upstream task fails the generation with the upstream code and message, and says so by webhook', async () => {
@@ -17,11 +18,20 @@ describe('every failure path of VTRIX.md', () => {
     const { id } = await stack.producer.enqueue(simpleRequest());
     const status = await stack.waitForState(id, ['failed', 'succeeded']);
     expect(status.state).toBe('failed');
-    expect(status.error).toMatchObject({ stage: 'poll', code: 'REELAY_UPSTREAM_TASK_FAILED', upstreamCode: expect.any(String) });
+    expect(status.error).toMatchObject({
+      stage: 'poll',
+      code: 'REELAY_UPSTREAM_TASK_FAILED',
+      upstreamCode: expect.any(String),
+    });
     expect(status.error?.message).toContain(status.error?.upstreamCode);
-    const [delivery] = await stack.receiver.waitFor((d) => d.some((x) => x.webhookId === webhookIdFor(id, 'generation.failed')));
+    const [delivery] = await stack.receiver.waitFor((d) =>
+      d.some((x) => x.webhookId === webhookIdFor(id, 'generation.failed')),
+    );
     expect(delivery?.verified).toBe(true);
-    expect(delivery?.body).toMatchObject({ type: 'generation.failed', data: { id, state: 'failed', error: { code: 'REELAY_UPSTREAM_TASK_FAILED' } } });
+    expect(delivery?.body).toMatchObject({
+      type: 'generation.failed',
+      data: { id, state: 'failed', error: { code: 'REELAY_UPSTREAM_TASK_FAILED' } },
+    });
     expect(await objectsIn(stack)).toBe(0);
   });
 
@@ -29,7 +39,11 @@ describe('every failure path of VTRIX.md', () => {
     stack = await startStack({ sim: { rejectCreates: 1 } });
     const { id } = await stack.producer.enqueue(simpleRequest());
     const status = await stack.waitForState(id, 'failed');
-    expect(status.error).toMatchObject({ stage: 'submit', code: 'REELAY_UPSTREAM_BAD_REQUEST', upstreamCode: 'InvalidParameter' });
+    expect(status.error).toMatchObject({
+      stage: 'submit',
+      code: 'REELAY_UPSTREAM_BAD_REQUEST',
+      upstreamCode: 'InvalidParameter',
+    });
     expect(status.upstream.taskId).toBeUndefined();
     const job = await stack.worker.deps.queues.submit.getJob(jobIds.submit(id));
     expect(await job?.getState()).toBe('failed');
@@ -38,8 +52,13 @@ describe('every failure path of VTRIX.md', () => {
 
   it('a 429 storm is waited out without burning attempts, and every generation succeeds once', async () => {
     stack = await startStack({ sim: { rateLimitRate: 0.5, retryAfterS: 0 } });
-    const ids = (await stack.producer.enqueueMany(Array.from({ length: 8 }, (_, i) => ({ request: simpleRequest(`cat ${i}`) })))).map((r) => r.id);
-    for (const id of ids) expect((await stack.waitForState(id, ['succeeded', 'failed'])).state).toBe('succeeded');
+    const ids = (
+      await stack.producer.enqueueMany(
+        Array.from({ length: 8 }, (_, i) => ({ request: simpleRequest(`cat ${i}`) })),
+      )
+    ).map((r) => r.id);
+    for (const id of ids)
+      expect((await stack.waitForState(id, ['succeeded', 'failed'])).state).toBe('succeeded');
     const stats = stack.sim.stats();
     expect(stats.rateLimited).toBeGreaterThan(0);
     let rerun = 0;
@@ -55,8 +74,13 @@ describe('every failure path of VTRIX.md', () => {
 
   it('a burst of 5xx is retried with backoff and every generation succeeds', async () => {
     stack = await startStack({ sim: { serverErrorRate: 0.4 } });
-    const ids = (await stack.producer.enqueueMany(Array.from({ length: 6 }, (_, i) => ({ request: simpleRequest(`dog ${i}`) })))).map((r) => r.id);
-    for (const id of ids) expect((await stack.waitForState(id, ['succeeded', 'failed'], 40_000)).state).toBe('succeeded');
+    const ids = (
+      await stack.producer.enqueueMany(
+        Array.from({ length: 6 }, (_, i) => ({ request: simpleRequest(`dog ${i}`) })),
+      )
+    ).map((r) => r.id);
+    for (const id of ids)
+      expect((await stack.waitForState(id, ['succeeded', 'failed'], 40_000)).state).toBe('succeeded');
     expect(stack.sim.stats().serverErrors).toBeGreaterThan(0);
   }, 60_000);
 
@@ -65,7 +89,9 @@ describe('every failure path of VTRIX.md', () => {
     const { id } = await stack.producer.enqueue(simpleRequest());
     const status = await stack.waitForState(id, 'failed');
     expect(status.error).toMatchObject({ stage: 'poll', code: 'REELAY_POLL_DEADLINE', resumable: true });
-    expect(status.error?.message).toMatch(/still in_progress after \d+ min; the next poll would pass the deadline/);
+    expect(status.error?.message).toMatch(
+      /still in_progress after \d+ min; the next poll would pass the deadline/,
+    );
     expect(await stack.worker.deps.store.slotsInUse()).toBe(0);
   });
 
@@ -88,13 +114,19 @@ describe('every failure path of VTRIX.md', () => {
     expect(status.output).toBeDefined();
     const webhookId = webhookIdFor(id, 'generation.succeeded');
     await stack.receiver.waitFor((d) => d.filter((x) => x.webhookId === webhookId).length >= 2);
-    await expect.poll(async () => (await stack!.producer.getStatus(id))?.deliveries[0]?.state).toBe('pending');
+    await expect
+      .poll(async () => (await stack!.producer.getStatus(id))?.deliveries[0]?.state)
+      .toBe('pending');
     stack.receiver.setDown(false);
-    const all = await stack.receiver.waitFor((d) => d.some((x) => x.webhookId === webhookId && x.status === 204));
+    const all = await stack.receiver.waitFor((d) =>
+      d.some((x) => x.webhookId === webhookId && x.status === 204),
+    );
     const mine = all.filter((d) => d.webhookId === webhookId);
     expect(mine.every((d) => d.verified)).toBe(true);
     expect(new Set(mine.map((d) => d.webhookId)).size).toBe(1);
-    await expect.poll(async () => (await stack!.producer.getStatus(id))?.deliveries[0]?.state).toBe('delivered');
+    await expect
+      .poll(async () => (await stack!.producer.getStatus(id))?.deliveries[0]?.state)
+      .toBe('delivered');
     const log = (await stack.producer.getStatus(id))!.deliveries[0]!.attempts;
     expect(log.length).toBe(mine.length);
     expect(log.slice(0, -1).every((a) => a.status === 503)).toBe(true);
@@ -107,7 +139,9 @@ describe('every failure path of VTRIX.md', () => {
     stack.receiver.setDown(true);
     const { id } = await stack.producer.enqueue(simpleRequest());
     await stack.waitForState(id, 'succeeded');
-    await expect.poll(async () => (await stack!.producer.getStatus(id))?.deliveries[0]?.state, { timeout: 10_000 }).toBe('exhausted');
+    await expect
+      .poll(async () => (await stack!.producer.getStatus(id))?.deliveries[0]?.state, { timeout: 10_000 })
+      .toBe('exhausted');
     const job = await stack.worker.deps.queues.notify.getJob(jobIds.notify(id, 'generation.succeeded'));
     expect(await job?.getState()).toBe('failed');
     expect((await stack.producer.getStatus(id))?.deliveries[0]?.attempts).toHaveLength(3);

@@ -13,7 +13,9 @@ const at = (s: GenerationStatus, state: string) => s.timeline.find((t) => t.stat
 
 /** Most intervals open at any one instant. */
 function maxOverlap(intervals: Array<[number, number]>): number {
-  const edges = intervals.flatMap(([a, b]) => [[a, 1] as const, [b, -1] as const]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const edges = intervals
+    .flatMap(([a, b]) => [[a, 1] as const, [b, -1] as const])
+    .sort((x, y) => x[0] - y[0] || x[1] - y[1]);
   let open = 0;
   let max = 0;
   for (const [, d] of edges) max = Math.max(max, (open += d));
@@ -21,13 +23,20 @@ function maxOverlap(intervals: Array<[number, number]>): number {
 }
 
 async function runBatch(s: Stack, n: number): Promise<GenerationStatus[]> {
-  const ids = (await s.producer.enqueueMany(Array.from({ length: n }, (_, i) => ({ request: simpleRequest(`limit ${i}`) })))).map((r) => r.id);
+  const ids = (
+    await s.producer.enqueueMany(
+      Array.from({ length: n }, (_, i) => ({ request: simpleRequest(`limit ${i}`) })),
+    )
+  ).map((r) => r.id);
   return Promise.all(ids.map((id) => s.waitForState(id, ['succeeded', 'failed'], 40_000)));
 }
 
 describe('limits shared by every worker', () => {
   it('MAX_IN_FLIGHT: never more upstream tasks running than allowed', async () => {
-    stack = await startStack({ sim: { taskDurationMs: 250 }, env: { MAX_IN_FLIGHT: '2', SUBMIT_CONCURRENCY: '8' } });
+    stack = await startStack({
+      sim: { taskDurationMs: 250 },
+      env: { MAX_IN_FLIGHT: '2', SUBMIT_CONCURRENCY: '8' },
+    });
     const done = await runBatch(stack, 6);
     expect(done.every((s) => s.state === 'succeeded')).toBe(true);
     const running = done.map((s) => [at(s, 'submitting')!, at(s, 'copying')!] as [number, number]);

@@ -18,13 +18,17 @@ async function keyCount(prefix: string): Promise<number> {
   do {
     const [next, keys] = await stack.redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
     cursor = next;
-    n += keys.filter((k) => !k.endsWith(':meta') && !k.endsWith(':events') && !k.endsWith(':stalled-check')).length;
+    n += keys.filter(
+      (k) => !k.endsWith(':meta') && !k.endsWith(':events') && !k.endsWith(':stalled-check'),
+    ).length;
   } while (cursor !== '0');
   return n;
 }
 
 let quiet = 0;
-async function quietStack<T>(fn: (producer: ReturnType<typeof createProducer>, prefix: string) => Promise<T>): Promise<T> {
+async function quietStack<T>(
+  fn: (producer: ReturnType<typeof createProducer>, prefix: string) => Promise<T>,
+): Promise<T> {
   // A producer on its own prefix that no worker serves, so "nothing enqueued" is not raced by
   // processing. Nested under the stack's prefix, so the stack's cleanup removes it.
   const prefix = `${stack.prefix}:idle-${++quiet}`;
@@ -60,7 +64,9 @@ describe('producer', () => {
 
   it('refuses the same key with a different request', async () => {
     await stack.producer.enqueue(simpleRequest('one'), { idempotencyKey: 'order-78' });
-    const err = await stack.producer.enqueue(simpleRequest('two'), { idempotencyKey: 'order-78' }).catch((e) => e);
+    const err = await stack.producer
+      .enqueue(simpleRequest('two'), { idempotencyKey: 'order-78' })
+      .catch((e) => e);
     expect(isIdempotencyConflict(err)).toBe(true);
   });
 
@@ -68,10 +74,26 @@ describe('producer', () => {
     await quietStack(async (p) => {
       const before = await p.internals.queues.submit.count();
       const err = await p
-        .enqueue({ input: { media: [{ type: 'first_clip', url: 'ftp://x/y.mp4' }, { type: 'driving_audio', url: 'https://x/a.mp3' }] }, parameters: { duration: 1 } }, { webhook: { url: 'https://x.example/h' }, priority: 0 })
+        .enqueue(
+          {
+            input: {
+              media: [
+                { type: 'first_clip', url: 'ftp://x/y.mp4' },
+                { type: 'driving_audio', url: 'https://x/a.mp3' },
+              ],
+            },
+            parameters: { duration: 1 },
+          },
+          { webhook: { url: 'https://x.example/h' }, priority: 0 },
+        )
         .catch((e) => e);
       expect(isReelayValidationError(err)).toBe(true);
-      expect(err.issues.map((i: { path: string }) => i.path).sort()).toEqual(['input.media', 'input.media[0].url', 'options.priority', 'parameters.duration']);
+      expect(err.issues.map((i: { path: string }) => i.path).sort()).toEqual([
+        'input.media',
+        'input.media[0].url',
+        'options.priority',
+        'parameters.duration',
+      ]);
       expect(err.message).toContain('input.media: first_clip cannot be combined with driving_audio');
       expect(await p.internals.queues.submit.count()).toBe(before);
     });
@@ -81,7 +103,9 @@ describe('producer', () => {
     await quietStack(async (_p, prefix) => {
       const strict = createProducer({ redisUrl: REDIS_URL, prefix });
       try {
-        const err = await strict.enqueue(simpleRequest(), { webhook: { url: 'https://127.0.0.1/hook' } }).catch((e) => e);
+        const err = await strict
+          .enqueue(simpleRequest(), { webhook: { url: 'https://127.0.0.1/hook' } })
+          .catch((e) => e);
         expect(isReelayValidationError(err)).toBe(true);
         expect(err.issues[0]).toMatchObject({ path: 'options.webhook.url', rule: 'webhook_target' });
         expect(await strict.internals.queues.submit.count()).toBe(0);
@@ -94,12 +118,21 @@ describe('producer', () => {
   it('enqueues a batch all or none', async () => {
     await quietStack(async (p, prefix) => {
       const keysBefore = await keyCount(prefix);
-      const err = await p.enqueueMany([{ request: simpleRequest('ok 1') }, { request: { input: { media: [] } } }, { request: simpleRequest('ok 3') }]).catch((e) => e);
+      const err = await p
+        .enqueueMany([
+          { request: simpleRequest('ok 1') },
+          { request: { input: { media: [] } } },
+          { request: simpleRequest('ok 3') },
+        ])
+        .catch((e) => e);
       expect(isReelayValidationError(err)).toBe(true);
       expect(err.issues[0].path).toBe('[1].input.media');
       expect(await p.internals.queues.submit.count()).toBe(0);
       expect(await keyCount(prefix)).toBe(keysBefore);
-      const ok = await p.enqueueMany([{ request: simpleRequest('a') }, { request: simpleRequest('b'), options: { priority: 5 } }]);
+      const ok = await p.enqueueMany([
+        { request: simpleRequest('a') },
+        { request: simpleRequest('b'), options: { priority: 5 } },
+      ]);
       expect(ok).toHaveLength(2);
       expect(await p.internals.queues.submit.count()).toBe(2);
     });
@@ -112,15 +145,21 @@ describe('producer', () => {
       await stack.waitForState(id, 'running');
       expect(await stack.producer.cancel(id)).toEqual({ id, state: 'canceled', canceled: true });
       expect(await stack.producer.cancel(id)).toEqual({ id, state: 'canceled', canceled: false });
-      const delivery = await stack.receiver.waitFor((d) => d.some((x) => x.webhookId === webhookIdFor(id, 'generation.canceled')));
-      expect(delivery.find((x) => x.webhookId === webhookIdFor(id, 'generation.canceled'))?.verified).toBe(true);
+      const delivery = await stack.receiver.waitFor((d) =>
+        d.some((x) => x.webhookId === webhookIdFor(id, 'generation.canceled')),
+      );
+      expect(delivery.find((x) => x.webhookId === webhookIdFor(id, 'generation.canceled'))?.verified).toBe(
+        true,
+      );
       const status = await stack.producer.getStatus(id);
       expect(status?.state).toBe('canceled');
       expect(status?.timeline.at(-1)?.state).toBe('canceled');
       // No poll job is left waiting for it.
       const delayed = await stack.worker.deps.queues.poll.getDelayed();
       expect(delayed.filter((j) => j.data.generationId === id)).toHaveLength(0);
-      const objects = await stack.s3.client().send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `generations/${id}` }));
+      const objects = await stack.s3
+        .client()
+        .send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `generations/${id}` }));
       expect(objects.KeyCount ?? 0).toBe(0);
       expect(await stack.producer.cancel('gen_00000000000000000000000000')).toBeUndefined();
     } finally {

@@ -21,6 +21,8 @@ export type StageDeps = {
   webhook: { sender: WebhookSender; secrets: string[]; policy: DeliveryPolicy };
   poll: PollSchedule;
   maxInFlight: number;
+  /** What a submit does after an unanswered create: create again (may bill twice) or fail. */
+  uncertainSubmit: 'resubmit' | 'fail';
   log: Logger;
   metrics: Metrics;
   now: () => number;

@@ -18,12 +18,15 @@ export async function runStage(
   job: GenJob,
   deps: StageDeps,
   work: () => Promise<string>,
+  signal?: AbortSignal,
 ): Promise<string> {
   const generationId = job.data.generationId;
   try {
     return await work();
   } catch (e) {
     if (e instanceof DelayedError || e instanceof RateLimitError || e instanceof UnrecoverableError) throw e;
+    // Interrupted by shutdown: not the stage's failure; the runtime puts the job back.
+    if (signal?.aborted) throw e;
     const final = (isStageError(e) || isVtrixError(e)) && e.kind === 'final';
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const log = { generationId, stage, attempt: job.attemptsMade + 1, code: codeOf(e) };

@@ -25,12 +25,17 @@ export type RunningWorker = {
   close(timeoutMs?: number): Promise<void>;
 };
 
-const PROCESSORS: Record<StageName, (job: Job, deps: StageDeps, token?: string) => Promise<string>> = {
+const PROCESSORS: Record<StageName, (job: Job, deps: StageDeps, token?: string, signal?: AbortSignal) => Promise<string>> = {
   submit: processSubmit,
   poll: processPoll,
   sink: processSink,
   notify: processNotify,
 };
+
+/** How soon an interrupted job may run again (on another worker). */
+const INTERRUPTED_DELAY_MS = 250;
+/** How long interrupted jobs get to put themselves back before the process stops waiting. */
+const INTERRUPT_GRACE_MS = 5_000;
 
 /** Submit's global rate as a BullMQ limiter (shared by every worker through Redis). */
 export function submitLimiter(ratePerSec: number): { max: number; duration: number } | undefined {
@@ -50,13 +55,20 @@ export function startWorker(
   const deps = createStageDeps(config, redis, log, overrides);
   const workers = {} as Record<StageName, Worker>;
   for (const stage of STAGES) {
-    const processor: Processor = async (job, token) => {
+    const processor: Processor = async (job, token, signal) => {
       const end = deps.metrics.stageDuration.startTimer({ stage });
       try {
-        const result = await PROCESSORS[stage](job, deps, token);
+        const result = await PROCESSORS[stage](job, deps, token, signal);
         deps.metrics.jobs.inc({ stage, outcome: 'completed' });
         return result;
       } catch (e) {
+        if (signal?.aborted && !(e instanceof DelayedError)) {
+          // Shutdown ran out of time: put the job back at once, without spending an attempt
+          // and without leaving it to the stalled-job check (which waits out the lock).
+          deps.metrics.jobs.inc({ stage, outcome: 'interrupted' });
+          await job.moveToDelayed(Date.now() + INTERRUPTED_DELAY_MS, token);
+          throw new DelayedError();
+        }
         deps.metrics.jobs.inc({ stage, outcome: outcomeOf(e) });
         throw e;
       } finally {
@@ -119,11 +131,15 @@ export function startWorker(
           timer = setTimeout(() => resolve('timeout'), timeoutMs);
         });
         if ((await Promise.race([graceful, timedOut])) === 'timeout') {
-          log.warn(
-            { timeoutMs },
-            'in-flight jobs did not finish in time; forcing shutdown (they will be retried)',
-          );
-          await Promise.all(Object.values(workers).map((w) => w.close(true)));
+          log.warn({ timeoutMs }, 'in-flight jobs did not finish in time: interrupting them and putting them back as delayed');
+          for (const w of Object.values(workers)) w.cancelAllJobs('shutdown');
+          clearTimeout(timer);
+          const settled = new Promise<'timeout'>((resolve) => {
+            timer = setTimeout(() => resolve('timeout'), INTERRUPT_GRACE_MS);
+          });
+          // Creates are not interrupted (that would open the double-billing window); anything
+          // still running after the grace is left to BullMQ's stalled-job recovery.
+          if ((await Promise.race([graceful, settled])) === 'timeout') await Promise.all(Object.values(workers).map((w) => w.close(true)));
         }
         clearTimeout(timer);
         await new Promise<void>((resolve) => health.then((h) => (h ? h.close(() => resolve()) : resolve())));

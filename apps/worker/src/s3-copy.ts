@@ -32,9 +32,10 @@ export async function copyToS3(
   s3: S3Target,
   key: string,
   metadata: Record<string, string>,
+  signal?: AbortSignal,
 ): Promise<CopyResult> {
   const res = await downloads
-    .request({ origin: new URL(url).origin, path: pathOf(url), method: 'GET' })
+    .request({ origin: new URL(url).origin, path: pathOf(url), method: 'GET', ...(signal ? { signal } : {}) })
     .catch((e: unknown) => {
       throw new StageError(
         'sink',
@@ -68,6 +69,9 @@ export async function copyToS3(
     queueSize: 2,
     leavePartsOnError: false,
   });
+  // Shutdown: abort the multipart upload (no orphaned parts) and the download with it.
+  const onAbort = () => void upload.abort().catch(() => {});
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     await Promise.all([pipeline(res.body, tap), upload.done()]);
   } catch (e) {
@@ -81,6 +85,8 @@ export async function copyToS3(
       `${download ? 'download' : 'upload'} failed: ${(e as Error).message}`,
       { cause: e },
     );
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
   if (Number.isFinite(announced) && announced !== size) {
     throw new StageError(

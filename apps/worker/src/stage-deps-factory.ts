@@ -62,6 +62,7 @@ export function createStageDeps(
     webhook: { sender, secrets: config.webhook.signingSecrets, policy },
     poll: config.poll,
     maxInFlight: config.submit.maxInFlight,
+    uncertainSubmit: config.submit.uncertain,
     log,
     now: Date.now,
     random: Math.random,

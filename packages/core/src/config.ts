@@ -83,6 +83,7 @@ export const EnvSchema = z.object({
   SINK_CONCURRENCY: int(4, 1, 1000),
   NOTIFY_CONCURRENCY: int(20, 1, 1000),
   SHUTDOWN_TIMEOUT_MS: int(30_000, 0),
+  SUBMIT_UNCERTAIN: z.enum(['resubmit', 'fail'], { error: 'must be resubmit or fail' }).default('resubmit'),
   SUBMIT_ATTEMPTS: int(8, 1, 100),
   POLL_ATTEMPTS: int(5, 1, 100),
   SINK_ATTEMPTS: int(6, 1, 100),
@@ -136,7 +137,7 @@ function toConfig(e: Env) {
       factor: e.POLL_BACKOFF_FACTOR,
       deadlineMs: e.POLL_DEADLINE_MS,
     },
-    submit: { ratePerSec: e.SUBMIT_RATE_PER_SEC, maxInFlight: e.MAX_IN_FLIGHT },
+    submit: { ratePerSec: e.SUBMIT_RATE_PER_SEC, maxInFlight: e.MAX_IN_FLIGHT, uncertain: e.SUBMIT_UNCERTAIN },
     concurrency: {
       submit: e.SUBMIT_CONCURRENCY,
       poll: e.POLL_CONCURRENCY,

@@ -18,7 +18,7 @@ import { StageError } from '../stage-error.ts';
 import { decidePoll, gatePoll } from './decide-poll.ts';
 import { schedulePoll } from './schedule-poll.ts';
 
-export function processPoll(job: Job<PollJob>, deps: StageDeps): Promise<string> {
+export function processPoll(job: Job<PollJob>, deps: StageDeps, _token?: string, signal?: AbortSignal): Promise<string> {
   return runStage('poll', job, deps, async () => {
     const { generationId: id, n } = job.data;
     const stored = await deps.store.get(id);
@@ -33,7 +33,7 @@ export function processPoll(job: Job<PollJob>, deps: StageDeps): Promise<string>
 
     let task: VtrixTask | undefined;
     try {
-      task = await deps.vtrix.getTask(gate.taskId);
+      task = await deps.vtrix.getTask(gate.taskId, signal ? { signal } : {});
     } catch (e) {
       if (!isVtrixError(e)) throw e;
       if (e.kind === 'rate_limited') {
@@ -90,5 +90,5 @@ export function processPoll(job: Job<PollJob>, deps: StageDeps): Promise<string>
       case 'deadline':
         throw new StageError('poll', 'REELAY_POLL_DEADLINE', decision.message);
     }
-  });
+  }, signal);
 }

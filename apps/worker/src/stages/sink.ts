@@ -18,7 +18,7 @@ import { StageError } from '../stage-error.ts';
 /** Fresh URLs fetched per attempt before giving the attempt up. */
 const MAX_URL_REFRESHES = 2;
 
-export function processSink(job: Job<SinkJob>, deps: StageDeps): Promise<string> {
+export function processSink(job: Job<SinkJob>, deps: StageDeps, _token?: string, signal?: AbortSignal): Promise<string> {
   return runStage('sink', job, deps, async () => {
     const id = job.data.generationId;
     const stored = await deps.store.get(id);
@@ -36,7 +36,7 @@ export function processSink(job: Job<SinkJob>, deps: StageDeps): Promise<string>
     let url = record.videoUrl ?? (await freshUrl(deps, record));
     for (let refresh = 0; ; refresh++) {
       try {
-        const copied = await copyToS3(deps.downloads, url, deps.s3, key, metadata);
+        const copied = await copyToS3(deps.downloads, url, deps.s3, key, metadata, signal);
         const output = {
           bucket: deps.s3.bucket,
           key,
@@ -66,7 +66,7 @@ export function processSink(job: Job<SinkJob>, deps: StageDeps): Promise<string>
         url = await freshUrl(deps, record);
       }
     }
-  });
+  }, signal);
 }
 
 async function freshUrl(deps: StageDeps, record: GenerationRecord): Promise<string> {

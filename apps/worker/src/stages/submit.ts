@@ -14,6 +14,7 @@ import type { StageDeps } from '../deps.ts';
 import { pollDelay } from '../poll-schedule.ts';
 import { rateLimitWaitMs } from '../rate-limit-wait.ts';
 import { runStage } from '../run-stage.ts';
+import { StageError } from '../stage-error.ts';
 import { decideSubmit } from './decide-submit.ts';
 import { schedulePoll } from './schedule-poll.ts';
 
@@ -38,6 +39,14 @@ export function processSubmit(job: Job<SubmitJob>, deps: StageDeps, token?: stri
     }
     if (decision.uncertain) {
       deps.metrics.uncertainSubmits.inc();
+      if (deps.uncertainSubmit === 'fail') {
+        await deps.store.releaseSlot(id);
+        throw new StageError(
+          'submit',
+          'REELAY_SUBMIT_UNCERTAIN',
+          'an earlier create got no answer; not creating again (SUBMIT_UNCERTAIN=fail): check the upstream account, then retry the job to create anyway',
+        );
+      }
       deps.log.warn(
         { generationId: id, stage: 'submit' },
         'an earlier create got no answer; creating again may bill a second upstream task',
