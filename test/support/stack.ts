@@ -31,7 +31,8 @@ export type Stack = {
  * receiver that verifies every signature with the independent `standardwebhooks` package, and
  * one in-process worker running every stage. Each stack has its own key prefix.
  */
-export async function startStack(opts: { sim?: Partial<SimulatorConfig>; env?: Record<string, string> } = {}): Promise<Stack> {
+export async function startStack(opts: { sim?: Partial<SimulatorConfig>; env?: Record<string, string>; redisUrl?: string } = {}): Promise<Stack> {
+  const redisUrl = opts.redisUrl ?? REDIS_URL;
   const prefix = `e2e-${randomUUID().slice(0, 8)}`;
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
   const apiKey = `sk-test-${randomUUID()}`;
@@ -39,7 +40,7 @@ export async function startStack(opts: { sim?: Partial<SimulatorConfig>; env?: R
   const s3 = await startS3({ buckets: [BUCKET] });
   const receiver = await startWebhookReceiver({ secrets: [secret] });
   const config = loadWorkerConfig({
-    REDIS_URL,
+    REDIS_URL: redisUrl,
     REELAY_QUEUE_PREFIX: prefix,
     VTRIX_BASE_URL: sim.url,
     VTRIX_API_KEY: apiKey,
@@ -63,8 +64,8 @@ export async function startStack(opts: { sim?: Partial<SimulatorConfig>; env?: R
   const worker = startWorker(config, log, {
     s3: { client: s3.client(), bucket: BUCKET, keyPrefix: config.s3.keyPrefix, partSizeBytes: config.s3.partSizeBytes },
   });
-  const producer = createProducer({ redisUrl: REDIS_URL, prefix, allowPrivateNetworks: true, webhookDefaultUrl: receiver.url });
-  const redis = new Redis(REDIS_URL);
+  const producer = createProducer({ redisUrl, prefix, allowPrivateNetworks: true, webhookDefaultUrl: receiver.url });
+  const redis = new Redis(redisUrl);
 
   return {
     prefix,
@@ -92,7 +93,7 @@ export async function startStack(opts: { sim?: Partial<SimulatorConfig>; env?: R
       await producer.close();
       await Promise.all([sim.close(), s3.stop(), receiver.stop()]);
       await redis.quit();
-      await deletePrefix(REDIS_URL, prefix);
+      await deletePrefix(redisUrl, prefix);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { ConfigError, createLogger } from '@reelay/core';
+import { ConfigError, createLogger, createRedis, judgeRedis, readRedisFacts } from '@reelay/core';
 import { startWorker } from './runtime.ts';
 import { loadWorkerConfig } from './worker-config.ts';
 
@@ -17,6 +17,17 @@ export async function runWorkerProcess(env: Record<string, string | undefined> =
   const log = createLogger({ level: config.logLevel, name: 'reelay-worker' });
   if (!config.webhook.signingSecrets.length)
     log.warn('WEBHOOK_SIGNING_SECRET is not set: webhooks cannot be sent');
+  const probe = createRedis(config.redisUrl, 'producer', { lazyConnect: true });
+  try {
+    const verdict = judgeRedis(await readRedisFacts(probe), config.redisAllowEviction);
+    for (const w of verdict.warnings) log.warn(w);
+    if (verdict.errors.length) {
+      for (const e of verdict.errors) log.fatal(e);
+      process.exit(1);
+    }
+  } finally {
+    probe.disconnect();
+  }
   const running = startWorker(config, log);
   const stop = (signal: string) => {
     log.info({ signal }, 'shutting down');

@@ -49,6 +49,7 @@ export const EnvSchema = z.object({
     .string()
     .default('redis://127.0.0.1:6379')
     .refine((v) => /^rediss?:\/\//.test(v), { error: 'must start with redis:// or rediss://' }),
+  REDIS_ALLOW_EVICTION: bool(false),
   REELAY_QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_{}-]{1,64}$/, { error: 'must be 1-64 letters, digits, _ - { }' })
@@ -106,6 +107,7 @@ export type ReelayConfig = ReturnType<typeof toConfig>;
 function toConfig(e: Env) {
   return {
     redisUrl: e.REDIS_URL,
+    redisAllowEviction: e.REDIS_ALLOW_EVICTION,
     prefix: e.REELAY_QUEUE_PREFIX,
     vtrix: {
       baseUrl: e.VTRIX_BASE_URL!,

@@ -8,3 +8,4 @@ export * from './redact.ts';
 export * from './redis.ts';
 export * from './status-store.ts';
 export * from './topology.ts';
+export * from './redis-hygiene.ts';
