@@ -64,7 +64,7 @@ export async function startStack(opts: { sim?: Partial<SimulatorConfig>; env?: R
   const worker = startWorker(config, log, {
     s3: { client: s3.client(), bucket: BUCKET, keyPrefix: config.s3.keyPrefix, partSizeBytes: config.s3.partSizeBytes },
   });
-  const producer = createProducer({ redisUrl, prefix, allowPrivateNetworks: true, webhookDefaultUrl: receiver.url });
+  const producer = createProducer({ generationDeadlineMs: config.generationDeadlineMs, redisUrl, prefix, allowPrivateNetworks: true, webhookDefaultUrl: receiver.url });
   const redis = new Redis(redisUrl);
 
   return {

@@ -9,6 +9,7 @@ import {
 } from '@reelay/core';
 import { DelayedError, type Job, type Processor, RateLimitError, UnrecoverableError, Worker } from 'bullmq';
 import type { StageDeps } from './deps.ts';
+import { sweepDeadlines } from './deadline-sweeper.ts';
 import { startHealthServer } from './health-server.ts';
 import { createStageDeps } from './stage-deps-factory.ts';
 import { isDeliveryRetry, processNotify } from './stages/notify.ts';
@@ -80,6 +81,9 @@ export function startWorker(
       connection: redis,
       prefix: config.prefix,
       concurrency: config.concurrency[stage],
+      // A killed worker's jobs come back after the lock expires and the next stalled check.
+      lockDuration: config.stalled.lockDurationMs,
+      stalledInterval: config.stalled.checkIntervalMs,
       ...(limiter ? { limiter } : {}),
       settings: {
         // Webhook retries follow the delivery schedule (and Retry-After), decided per attempt.
@@ -118,6 +122,14 @@ export function startWorker(
     return undefined;
   });
 
+  const sweeper = setInterval(() => {
+    sweepDeadlines(deps, config.generationDeadlineMs).then(
+      (n) => n && log.warn({ ended: n }, 'generations failed at their deadline'),
+      (err: Error) => log.error({ err }, 'deadline sweep failed'),
+    );
+  }, config.sweepIntervalMs);
+  sweeper.unref();
+
   let closing: Promise<void> | undefined;
   return {
     workers,
@@ -125,6 +137,7 @@ export function startWorker(
     metricsUrl: health.then((h) => h?.url),
     close(timeoutMs = config.shutdownTimeoutMs) {
       closing ??= (async () => {
+        clearInterval(sweeper);
         const graceful = Promise.all(Object.values(workers).map((w) => w.close()));
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<'timeout'>((resolve) => {

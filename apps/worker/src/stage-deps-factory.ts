@@ -48,6 +48,7 @@ export function createStageDeps(
       prefix: config.prefix,
       recordRetentionS: config.recordRetentionS,
       idempotencyTtlS: config.idempotencyTtlS,
+      generationDeadlineMs: config.generationDeadlineMs,
     }),
     queues,
     vtrix: instrumentVtrix(rawVtrix, metrics),

@@ -76,6 +76,8 @@ export const EnvSchema = z.object({
   POLL_MAX_DELAY_MS: int(30_000, 10),
   POLL_BACKOFF_FACTOR: num(1.5, 1),
   POLL_DEADLINE_MS: int(30 * 60_000, 1_000),
+  GENERATION_DEADLINE_MS: int(6 * 3_600_000, 1_000),
+  SWEEP_INTERVAL_MS: int(30_000, 50),
 
   SUBMIT_RATE_PER_SEC: num(2, 0),
   MAX_IN_FLIGHT: int(0, 0),
@@ -84,6 +86,8 @@ export const EnvSchema = z.object({
   SINK_CONCURRENCY: int(4, 1, 1000),
   NOTIFY_CONCURRENCY: int(20, 1, 1000),
   SHUTDOWN_TIMEOUT_MS: int(30_000, 0),
+  LOCK_DURATION_MS: int(30_000, 1_000),
+  STALLED_INTERVAL_MS: int(30_000, 1_000),
   SUBMIT_UNCERTAIN: z.enum(['resubmit', 'fail'], { error: 'must be resubmit or fail' }).default('resubmit'),
   SUBMIT_ATTEMPTS: int(8, 1, 100),
   POLL_ATTEMPTS: int(5, 1, 100),
@@ -147,6 +151,10 @@ function toConfig(e: Env) {
       notify: e.NOTIFY_CONCURRENCY,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    /** How long a job's lock lives without renewal, and how often stalled jobs are looked for. */
+    stalled: { lockDurationMs: e.LOCK_DURATION_MS, checkIntervalMs: e.STALLED_INTERVAL_MS },
+    generationDeadlineMs: e.GENERATION_DEADLINE_MS,
+    sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     retry: {
       attempts: { submit: e.SUBMIT_ATTEMPTS, poll: e.POLL_ATTEMPTS, sink: e.SINK_ATTEMPTS },
       backoffMs: e.RETRY_BACKOFF_MS,

@@ -212,6 +212,20 @@ describe('status store', () => {
     subscriber.disconnect();
   });
 
+  it('indexes active generations by deadline and drops them when they end', async () => {
+    const timed = createStatusStore(redis, { prefix, recordRetentionS: 3_600, idempotencyTtlS: 86_400, now: () => clock, generationDeadlineMs: 500 });
+    const a = fresh();
+    const b = fresh();
+    await timed.create([a, b]);
+    expect(await timed.overdue()).toEqual([]);
+    clock = 1_600;
+    expect((await timed.overdue()).sort()).toEqual([a.id, b.id].sort());
+    await timed.update(a.id, { to: 'succeeded' });
+    expect(await timed.overdue()).toEqual([b.id]);
+    await timed.remove([{ id: b.id }]);
+    expect(await timed.overdue()).toEqual([]);
+  });
+
   it('removes a batch it created (compensation)', async () => {
     const a = fresh('k-a');
     await store.create([a]);

@@ -72,19 +72,20 @@ export type StatusStore = ReturnType<typeof createStatusStore>;
 
 export function createStatusStore(
   redis: Redis,
-  opts: { prefix: string; recordRetentionS: number; idempotencyTtlS: number; now?: () => number },
+  opts: { prefix: string; recordRetentionS: number; idempotencyTtlS: number; now?: () => number; generationDeadlineMs?: number },
 ) {
   const keys = recordKeys(opts.prefix);
   const now = opts.now ?? Date.now;
 
   async function create(items: readonly NewGeneration[]): Promise<CreateResult[]> {
     const k: string[] = [];
-    const args: Array<string | number> = [now(), opts.idempotencyTtlS, keys.record('')];
+    const args: Array<string | number> = [now(), opts.idempotencyTtlS, keys.record(''), opts.generationDeadlineMs ?? 0];
     for (const g of items) {
       const idem = g.options.idempotencyKey;
       k.push(keys.record(g.id), idem ? keys.idempotency(idem) : keys.record(g.id));
       args.push(g.id, idem ? 1 : 0, g.fingerprint, JSON.stringify(g.request), JSON.stringify(g.options));
     }
+    k.push(keys.deadlines);
     const reply = (await runLua(redis, CREATE, k, args)) as string[];
     if (reply[0] === 'CONFLICT') throw new IdempotencyConflictError(Number(reply[1]) - 1, String(reply[2]));
     const out: CreateResult[] = [];
@@ -113,7 +114,7 @@ export function createStatusStore(
     const reply = (await runLua(
       redis,
       UPDATE,
-      [keys.record(id), keys.deliveries(id)],
+      [keys.record(id), keys.deliveries(id), keys.deadlines],
       [
         spec.to ?? '',
         now(),
@@ -198,12 +199,20 @@ export function createStatusStore(
         keys.deliveries(g.id),
         ...(g.idempotencyKey ? [keys.idempotency(g.idempotencyKey)] : []),
       ]);
-      await redis.del(...k);
+      await redis.multi().del(...k).zrem(keys.deadlines, ...items.map((g) => g.id)).exec();
     },
     /** Takes an upstream task slot (MAX_IN_FLIGHT, shared by all workers); true when held. */
     async acquireSlot(id: string, limit: number): Promise<boolean> {
       if (limit <= 0) return true;
       return (await runLua(redis, ACQUIRE_SLOT, [keys.inFlight], [id, limit, now()])) === 1;
+    },
+    /** Generations past their deadline and not yet terminal, oldest first. */
+    async overdue(limit = 100): Promise<string[]> {
+      return redis.zrangebyscore(keys.deadlines, '-inf', now(), 'LIMIT', 0, limit);
+    },
+    /** Drops an id from the deadline index (its record is gone). */
+    async forgetDeadline(id: string): Promise<void> {
+      await redis.zrem(keys.deadlines, id);
     },
     async releaseSlot(id: string): Promise<void> {
       await redis.zrem(keys.inFlight, id);

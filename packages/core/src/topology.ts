@@ -19,6 +19,8 @@ export function recordKeys(prefix: string) {
     deliveries: (id: string) => `${prefix}:gen:${id}:dlv`,
     idempotency: (key: string) => `${prefix}:idem:${key}`,
     inFlight: `${prefix}:inflight`,
+    /** Sorted set of active generations by deadline (ms); the sweeper fails the overdue. */
+    deadlines: `${prefix}:deadlines`,
     /** Pub/sub channel of state changes: `<id> <state> <ms>` (for server-sent events). */
     stateChanges: `${prefix}:state-changes`,
   };

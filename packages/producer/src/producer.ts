@@ -40,6 +40,8 @@ export type ProducerOptions = {
   idempotencyTtlS?: number;
   /** How long a finished generation's record is kept. @defaultValue 7 days */
   recordRetentionS?: number;
+  /** A generation not finished this long after enqueue ends failed (GENERATION_DEADLINE_MS). @defaultValue 6 h */
+  generationDeadlineMs?: number;
   /** Attempts and backoff of the stage jobs this producer adds (SUBMIT_ATTEMPTS, RETRY_BACKOFF_MS). */
   retry?: StageRetry;
 };
@@ -60,6 +62,7 @@ export function createProducer(opts: ProducerOptions = {}) {
     prefix,
     recordRetentionS: opts.recordRetentionS ?? 7 * 86_400,
     idempotencyTtlS: opts.idempotencyTtlS ?? 86_400,
+    generationDeadlineMs: opts.generationDeadlineMs ?? 6 * 3_600_000,
   });
   const queues: StageQueues = createQueues(redis, prefix, opts.retry ? { retry: opts.retry } : {});
   const allowPrivate = opts.allowPrivateNetworks ?? false;

@@ -12,6 +12,7 @@ export function producerFromEnv(): Producer | undefined {
       idempotencyTtlS: c.idempotencyTtlS,
       recordRetentionS: c.recordRetentionS,
       retry: c.retry,
+      generationDeadlineMs: c.generationDeadlineMs,
       ...(c.webhook.defaultUrl ? { webhookDefaultUrl: c.webhook.defaultUrl } : {}),
     });
   } catch (e) {

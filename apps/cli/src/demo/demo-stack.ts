@@ -67,7 +67,8 @@ export async function startDemoStack(env: Record<string, string | undefined>): P
   const log: Logger = createLogger({ level: env.LOG_LEVEL ?? 'warn', name: 'reelay-demo' });
   const s3Client = s3 ? s3.client() : undefined;
   const worker = startWorker(config, log, s3Client ? { s3: { client: s3Client, bucket: 'reelay-demo', keyPrefix: config.s3.keyPrefix, partSizeBytes: config.s3.partSizeBytes } } : {});
-  const producer = createProducer({ redisUrl: config.redisUrl, prefix, allowPrivateNetworks: config.webhook.allowPrivateNetworks, ...(config.webhook.defaultUrl ? { webhookDefaultUrl: config.webhook.defaultUrl } : {}) });
+  const producer = createProducer({
+    generationDeadlineMs: config.generationDeadlineMs, redisUrl: config.redisUrl, prefix, allowPrivateNetworks: config.webhook.allowPrivateNetworks, ...(config.webhook.defaultUrl ? { webhookDefaultUrl: config.webhook.defaultUrl } : {}) });
   notes.push(`queues: prefix ${prefix}`);
 
   return {

@@ -1,6 +1,6 @@
 -- Compare-and-set on a generation's status record: the one way a stage changes a record, so a
 -- stale, duplicate or recovered job can never move a generation backwards or twice.
--- KEYS[1] record hash, KEYS[2] its delivery-attempt list
+-- KEYS[1] record hash, KEYS[2] its delivery-attempt list, KEYS[3] the deadline index
 -- ARGV[1] new state ('' keeps the state: a guarded patch)
 -- ARGV[2] now (ms)
 -- ARGV[3] allowed current states, comma-separated ('' = any)
@@ -38,6 +38,7 @@ if ARGV[1] ~= '' and ARGV[1] ~= cur then
   if ARGV[9] ~= '' then redis.call('PUBLISH', ARGV[9], ARGV[10] .. ' ' .. ARGV[1] .. ' ' .. ARGV[2]) end
   if terminal[ARGV[1]] then
     redis.call('EXPIRE', KEYS[1], ARGV[4]); redis.call('EXPIRE', KEYS[2], ARGV[4])
+    redis.call('ZREM', KEYS[3], ARGV[10])
   elseif terminal[cur] then
     redis.call('PERSIST', KEYS[1]); redis.call('PERSIST', KEYS[2])
   end

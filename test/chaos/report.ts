@@ -1,0 +1,50 @@
+/** The JSON report of a run and its one-line summary (pure). */
+import type { Analysis } from './analyze.ts';
+import type { InvariantResult } from './invariants.ts';
+import type { KillView } from './observations.ts';
+import type { Profile } from './profiles.ts';
+
+export type RunFacts = {
+  profile: Profile;
+  seed: number;
+  command: string;
+  startedAt: string;
+  wallMs: number;
+  /** Ms from the first enqueue until everything was terminal and delivered (or the drain gave up). */
+  settleMs: number;
+  drainTimedOut: boolean;
+  simulator: Record<string, unknown>;
+  receiverFailRate: number;
+  kills: KillView[];
+  redisRestarts: Array<{ at: number; downMs: number }>;
+  s3Outages: Array<{ at: number; ms: number }>;
+  enqueue: { calls: number; failedCalls: number; givenUp: number };
+  workers: { spawned: number; logDir: string; uncertainCreatesLogged: number; stalledFailures: number };
+  /** Counts by state, sampled during the run. */
+  timeline: Array<{ t: number; counts: Record<string, number> }>;
+};
+
+export type ChaosReport = RunFacts & { ok: boolean; analysis: Analysis; invariants: InvariantResult[] };
+
+export function buildReport(facts: RunFacts, analysis: Analysis, invariants: InvariantResult[]): ChaosReport {
+  return { ok: invariants.every((i) => i.ok), ...facts, analysis, invariants };
+}
+
+const s = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
+export function summaryLine(r: ChaosReport): string {
+  const a = r.analysis;
+  const t = a.terminal;
+  const failing = r.invariants.filter((i) => !i.ok).map((i) => i.name);
+  return [
+    `chaos ${r.profile.name} seed=${r.seed}:`,
+    `accepted ${a.accepted} (succeeded ${t.succeeded}, failed ${t.failed}, canceled ${t.canceled}), lost ${a.lost.length}`,
+    `| creates ${a.creates.total}, duplicates ${a.creates.duplicates} (kills inside submit window ${a.kills.insideSubmitWindow})`,
+    `| s3 ${a.s3.withOneGoodObject}/${a.s3.succeeded} one good object, sha256 mismatches ${a.s3.sha256Mismatches.length}`,
+    `| webhooks ${a.webhooks.undelivered.length} undelivered, ids/event ${JSON.stringify(a.webhooks.webhookIdsPerEvent)},` +
+      ` terminal events/gen ${JSON.stringify(a.webhooks.terminalEventsPerGeneration)}, signature failures ${a.webhooks.signatureFailures}`,
+    `| kills ${a.kills.total}, redis restarts ${r.redisRestarts.length}, s3 outage ${s(r.s3Outages.reduce((n, o) => n + o.ms, 0))}`,
+    `| settled ${s(r.settleMs)}, wall ${s(r.wallMs)}`,
+    `— ${r.ok ? 'PASS' : `FAIL: ${failing.join('; ')}`}`,
+  ].join(' ');
+}
