@@ -81,7 +81,8 @@ export function analyze(o: Observations): Analysis {
 
 function analyzeCreates(o: Observations): Analysis['creates'] {
   const windowKills = new Map<string, number>();
-  for (const kill of o.kills) for (const id of kill.inWindow) windowKills.set(id, (windowKills.get(id) ?? 0) + 1);
+  for (const kill of o.kills)
+    for (const id of kill.inWindow) windowKills.set(id, (windowKills.get(id) ?? 0) + 1);
   const entries = Object.entries(o.createsByGeneration);
   const withDuplicates = entries
     .filter(([, n]) => n > 1)
@@ -165,7 +166,8 @@ function analyzeWebhooks(o: Observations, accepted: GenerationView[]): Analysis[
     const types = [...events.keys()];
     if (types.some((t) => t !== event)) conflicting.push({ id: g.id, state: g.state, events: types });
     const attempts = events.get(event) ?? [];
-    if (!attempts.some((d) => d.verified && d.status >= 200 && d.status < 300)) undelivered.push({ id: g.id, event });
+    if (!attempts.some((d) => d.verified && d.status >= 200 && d.status < 300))
+      undelivered.push({ id: g.id, event });
     if (attempts.length === 0) continue;
     idsPerEvent.push(new Set(attempts.map((d) => d.webhookId)).size);
     attemptsPerEvent.push(attempts.length);

@@ -1,5 +1,5 @@
 /** Command line of the chaos runner: `--profile ci|medium|full [--seed N] [--report path] [--generations N]`. */
-import { type Profile, PROFILES } from './profiles.ts';
+import { PROFILES, type Profile } from './profiles.ts';
 
 export type ChaosArgs = { profile: Profile; seed?: number; report?: string; help: boolean };
 
@@ -22,19 +22,26 @@ export function parseArgs(argv: readonly string[]): ChaosArgs {
     }
     const eq = arg.indexOf('=');
     const [name, inline] = eq === -1 ? [arg, undefined] : [arg.slice(0, eq), arg.slice(eq + 1)];
-    if (!['--profile', '--seed', '--report', '--generations'].includes(name)) throw new Error(`unknown argument: ${arg}`);
+    if (!['--profile', '--seed', '--report', '--generations'].includes(name))
+      throw new Error(`unknown argument: ${arg}`);
     const value = inline ?? argv[++i];
     if (value === undefined || value === '') throw new Error(`${name} needs a value`);
     values.set(name, value);
   }
   const profileName = values.get('--profile') ?? 'ci';
   const base = PROFILES[profileName];
-  if (!base) throw new Error(`--profile must be one of ${Object.keys(PROFILES).join(', ')}, got ${profileName}`);
+  if (!base)
+    throw new Error(`--profile must be one of ${Object.keys(PROFILES).join(', ')}, got ${profileName}`);
   const seed = optionalInt(values.get('--seed'), '--seed', 0);
   const generations = optionalInt(values.get('--generations'), '--generations', 1);
   const profile = generations === undefined ? base : { ...base, generations };
   const report = values.get('--report');
-  return { profile, help, ...(seed === undefined ? {} : { seed }), ...(report === undefined ? {} : { report }) };
+  return {
+    profile,
+    help,
+    ...(seed === undefined ? {} : { seed }),
+    ...(report === undefined ? {} : { report }),
+  };
 }
 
 function optionalInt(raw: string | undefined, name: string, min: number): number | undefined {
@@ -46,6 +53,9 @@ function optionalInt(raw: string | undefined, name: string, min: number): number
 
 /** `bench-results/chaos-ci-2026-11-24T04-30-00Z.json` for a run started at `at`. */
 export function defaultReportPath(profile: string, at: Date): string {
-  const stamp = at.toISOString().replace(/\.\d+Z$/, 'Z').replaceAll(':', '-');
+  const stamp = at
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replaceAll(':', '-');
   return `bench-results/chaos-${profile}-${stamp}.json`;
 }

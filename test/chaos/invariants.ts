@@ -4,7 +4,12 @@ import type { Analysis } from './analyze.ts';
 export type InvariantResult = { name: string; ok: boolean; detail: string };
 
 const sample = (ids: readonly unknown[], n = 5) =>
-  ids.length === 0 ? '' : `: ${ids.slice(0, n).map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(', ')}${ids.length > n ? ', …' : ''}`;
+  ids.length === 0
+    ? ''
+    : `: ${ids
+        .slice(0, n)
+        .map((x) => (typeof x === 'string' ? x : JSON.stringify(x)))
+        .join(', ')}${ids.length > n ? ', …' : ''}`;
 
 export function checkInvariants(a: Analysis): InvariantResult[] {
   const duplicates = a.creates.duplicates;
@@ -27,7 +32,10 @@ export function checkInvariants(a: Analysis): InvariantResult[] {
     },
     {
       name: 'every succeeded generation has exactly one object with the right bytes',
-      ok: a.s3.withOneGoodObject === a.s3.succeeded && a.s3.missing.length === 0 && a.s3.extraObjects.length === 0,
+      ok:
+        a.s3.withOneGoodObject === a.s3.succeeded &&
+        a.s3.missing.length === 0 &&
+        a.s3.extraObjects.length === 0,
       detail:
         `${a.s3.withOneGoodObject}/${a.s3.succeeded} good; missing ${a.s3.missing.length}${sample(a.s3.missing)}; ` +
         `unexpected objects ${a.s3.extraObjects.length}${sample(a.s3.extraObjects)}`,

@@ -19,7 +19,19 @@ export type RunFacts = {
   redisRestarts: Array<{ at: number; downMs: number }>;
   s3Outages: Array<{ at: number; ms: number }>;
   enqueue: { calls: number; failedCalls: number; givenUp: number };
-  workers: { spawned: number; logDir: string; uncertainCreatesLogged: number; stalledFailures: number };
+  workers: {
+    spawned: number;
+    logDir: string;
+    unexpectedExits: Array<{ worker: string; code: number | null; signal: string | null; at: number }>;
+    shutdown: { clean: number; forced: number };
+  };
+  /** Re-run submits that logged "creating again may bill a second upstream task". */
+  uncertainCreatesLogged: number;
+  diagnostics: {
+    failedJobs: Record<string, Record<string, number>>;
+    lost: unknown[];
+    logMessages: Record<string, number>;
+  };
   /** Counts by state, sampled during the run. */
   timeline: Array<{ t: number; counts: Record<string, number> }>;
 };

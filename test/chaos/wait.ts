@@ -10,7 +10,8 @@ export async function waitUntil(
 ): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${opts.timeoutMs} ms waiting for ${opts.what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${opts.timeoutMs} ms waiting for ${opts.what}`);
     await delay(opts.intervalMs ?? 50, undefined, opts.signal ? { signal: opts.signal } : {});
   }
 }

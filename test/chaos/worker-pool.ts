@@ -66,7 +66,8 @@ export function createWorkerPool(opts: {
       live.delete(child);
       if (!expected.has(child)) unexpectedExits.push({ worker: name, code, signal, at: opts.clock() });
       // A worker that died on its own is replaced too, so the pool stays at N.
-      if (!stopping && !expected.has(child) && slots[slot]?.child === child) void launch(slot).catch(() => {});
+      if (!stopping && !expected.has(child) && slots[slot]?.child === child)
+        void launch(slot).catch(() => {});
     });
     const worker = { name, pid: child.pid, child, startedAt: opts.clock() };
     slots[slot] = worker;

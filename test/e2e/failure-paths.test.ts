@@ -96,15 +96,32 @@ describe('every failure path of VTRIX.md', () => {
   });
 
   it('a generation not finished by its deadline ends failed, whatever stage it waits in', async () => {
-    stack = await startStack({ sim: { stuckRate: 1 }, env: { GENERATION_DEADLINE_MS: '1000', SWEEP_INTERVAL_MS: '100', POLL_DEADLINE_MS: '600000' } });
+    stack = await startStack({
+      sim: { stuckRate: 1 },
+      env: { GENERATION_DEADLINE_MS: '1000', SWEEP_INTERVAL_MS: '100', POLL_DEADLINE_MS: '600000' },
+    });
     const { id } = await stack.producer.enqueue(simpleRequest());
     const status = await stack.waitForState(id, 'failed');
-    expect(status.error).toMatchObject({ stage: 'poll', code: 'REELAY_GENERATION_DEADLINE', resumable: false });
-    expect(status.error?.message).toMatch(/not finished within GENERATION_DEADLINE_MS \(1000 ms.*still running/);
-    const [event] = await stack.receiver.waitFor((d) => d.some((x) => x.webhookId === webhookIdFor(id, 'generation.failed')));
+    expect(status.error).toMatchObject({
+      stage: 'poll',
+      code: 'REELAY_GENERATION_DEADLINE',
+      resumable: false,
+    });
+    expect(status.error?.message).toMatch(
+      /not finished within GENERATION_DEADLINE_MS \(1000 ms.*still running/,
+    );
+    const [event] = await stack.receiver.waitFor((d) =>
+      d.some((x) => x.webhookId === webhookIdFor(id, 'generation.failed')),
+    );
     expect(event?.verified).toBe(true);
     // The poll chain stops: no poll job is left for it.
-    await expect.poll(async () => (await stack!.worker.deps.queues.poll.getDelayed()).filter((j) => j.data.generationId === id).length).toBe(0);
+    await expect
+      .poll(
+        async () =>
+          (await stack!.worker.deps.queues.poll.getDelayed()).filter((j) => j.data.generationId === id)
+            .length,
+      )
+      .toBe(0);
   });
 
   it('an expired result URL is refreshed from the task and the copy succeeds', async () => {

@@ -19,7 +19,10 @@ afterEach(async () => {
 
 async function workerExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   let output = '';
-  const child = spawn(process.execPath, [CLI, 'worker'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'worker'], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let signalled = false;
   child.stdout.on('data', (d) => {
     output += d;
@@ -42,7 +45,12 @@ describe('Redis hygiene and restarts', () => {
     const admin = new Redis(server.url);
     await admin.config('SET', 'maxmemory-policy', 'allkeys-lru');
     await admin.quit();
-    const env = { REDIS_URL: server.url, VTRIX_BASE_URL: 'http://127.0.0.1:9', S3_BUCKET: 'b', METRICS_PORT: '0' };
+    const env = {
+      REDIS_URL: server.url,
+      VTRIX_BASE_URL: 'http://127.0.0.1:9',
+      S3_BUCKET: 'b',
+      METRICS_PORT: '0',
+    };
     const refused = await workerExit(env);
     expect(refused.code).toBe(1);
     expect(refused.output).toContain('maxmemory-policy is allkeys-lru');

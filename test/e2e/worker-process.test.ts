@@ -81,7 +81,12 @@ describe('the worker process', () => {
     const s3 = await startS3({ buckets: ['b'] });
     const producer = createProducer({ redisUrl: REDIS_URL, prefix });
     try {
-      const { child, output } = run({ ...workerEnv(prefix, sim.url, s3.endpoint), SHUTDOWN_TIMEOUT_MS: '300', POLL_INITIAL_DELAY_MS: '20', POLL_MAX_DELAY_MS: '20' });
+      const { child, output } = run({
+        ...workerEnv(prefix, sim.url, s3.endpoint),
+        SHUTDOWN_TIMEOUT_MS: '300',
+        POLL_INITIAL_DELAY_MS: '20',
+        POLL_MAX_DELAY_MS: '20',
+      });
       await until(() => output().includes('worker started'), 'the worker to start');
       const { id } = await producer.enqueue(simpleRequest());
       await until(async () => (await producer.getStatus(id))?.state === 'running', 'the task to run');
@@ -113,7 +118,10 @@ describe('the worker process', () => {
     const s3 = await startS3({ buckets: ['b'] });
     const producer = createProducer({ redisUrl: REDIS_URL, prefix });
     try {
-      const { child, output } = run({ ...workerEnv(prefix, sim.url, s3.endpoint), SHUTDOWN_TIMEOUT_MS: '10000' });
+      const { child, output } = run({
+        ...workerEnv(prefix, sim.url, s3.endpoint),
+        SHUTDOWN_TIMEOUT_MS: '10000',
+      });
       await until(() => output().includes('worker started'), 'the worker to start');
       const { id } = await producer.enqueue(simpleRequest());
       // The create has reached the upstream, whose reply is still 1.5 s away.

@@ -3,9 +3,9 @@ import type { GenerationState, GenerationStatus } from '@reelay/contracts';
 import { createLogger, type ReelayConfig } from '@reelay/core';
 import { type LocalS3, startS3, startWebhookReceiver, type WebhookReceiver } from '@reelay/devstack';
 import { createProducer, type Producer } from '@reelay/producer';
-import { createSimulator, type Simulator, type SimulatorConfig } from 'simulator';
-import { type RunningWorker, startWorker, loadWorkerConfig } from 'worker';
 import { Redis } from 'ioredis';
+import { createSimulator, type Simulator, type SimulatorConfig } from 'simulator';
+import { loadWorkerConfig, type RunningWorker, startWorker } from 'worker';
 import { deletePrefix } from './cleanup.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -22,7 +22,11 @@ export type Stack = {
   redis: Redis;
   secret: string;
   /** Waits until the generation is in one of `states` (checked every 20 ms), or fails with its last status. */
-  waitForState(id: string, states: GenerationState | GenerationState[], timeoutMs?: number): Promise<GenerationStatus>;
+  waitForState(
+    id: string,
+    states: GenerationState | GenerationState[],
+    timeoutMs?: number,
+  ): Promise<GenerationStatus>;
   close(): Promise<void>;
 };
 
@@ -31,7 +35,14 @@ export type Stack = {
  * receiver that verifies every signature with the independent `standardwebhooks` package, and
  * one in-process worker running every stage. Each stack has its own key prefix.
  */
-export async function startStack(opts: { sim?: Partial<SimulatorConfig>; env?: Record<string, string>; redisUrl?: string } = {}): Promise<Stack> {
+export async function startStack(
+  opts: {
+    sim?: Partial<SimulatorConfig>;
+    env?: Record<string, string>;
+    redisUrl?: string;
+    olderSecrets?: string[];
+  } = {},
+): Promise<Stack> {
   const redisUrl = opts.redisUrl ?? REDIS_URL;
   const prefix = `e2e-${randomUUID().slice(0, 8)}`;
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
@@ -47,7 +58,8 @@ export async function startStack(opts: { sim?: Partial<SimulatorConfig>; env?: R
     S3_BUCKET: BUCKET,
     S3_ENDPOINT: s3.endpoint,
     S3_FORCE_PATH_STYLE: 'true',
-    WEBHOOK_SIGNING_SECRET: secret,
+    // Rotation: the worker signs with every secret; the receiver knows only the newest.
+    WEBHOOK_SIGNING_SECRET: [...(opts.olderSecrets ?? []), secret].join(','),
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     WEBHOOK_DEFAULT_URL: receiver.url,
     WEBHOOK_RETRY_SCHEDULE: '100ms,100ms,100ms,100ms,100ms',
@@ -62,9 +74,20 @@ export async function startStack(opts: { sim?: Partial<SimulatorConfig>; env?: R
   });
   const log = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const worker = startWorker(config, log, {
-    s3: { client: s3.client(), bucket: BUCKET, keyPrefix: config.s3.keyPrefix, partSizeBytes: config.s3.partSizeBytes },
+    s3: {
+      client: s3.client(),
+      bucket: BUCKET,
+      keyPrefix: config.s3.keyPrefix,
+      partSizeBytes: config.s3.partSizeBytes,
+    },
   });
-  const producer = createProducer({ generationDeadlineMs: config.generationDeadlineMs, redisUrl, prefix, allowPrivateNetworks: true, webhookDefaultUrl: receiver.url });
+  const producer = createProducer({
+    generationDeadlineMs: config.generationDeadlineMs,
+    redisUrl,
+    prefix,
+    allowPrivateNetworks: true,
+    webhookDefaultUrl: receiver.url,
+  });
   const redis = new Redis(redisUrl);
 
   return {
@@ -86,7 +109,9 @@ export async function startStack(opts: { sim?: Partial<SimulatorConfig>; env?: R
         if (last && wanted.includes(last.state)) return last;
         await new Promise((r) => setTimeout(r, 20));
       }
-      throw new Error(`${id} did not reach ${wanted.join('|')} in ${timeoutMs} ms; last status: ${JSON.stringify(last, null, 1)}`);
+      throw new Error(
+        `${id} did not reach ${wanted.join('|')} in ${timeoutMs} ms; last status: ${JSON.stringify(last, null, 1)}`,
+      );
     },
     async close() {
       await worker.close(5_000);

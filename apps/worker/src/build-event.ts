@@ -4,7 +4,12 @@ import type { GenerationRecord } from '@reelay/core';
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The webhook body for one event of one generation: a pure function of the record and the clock. */
-export function buildEvent(record: GenerationRecord, type: EventType, now: number): WebhookEvent {
+export function buildEvent(
+  record: GenerationRecord,
+  type: EventType,
+  now: number,
+  downloadUrl?: string,
+): WebhookEvent {
   const stages: Partial<Record<GenerationState, string>> = {};
   for (const t of record.timeline) stages[t.state] ??= iso(t.at);
   const finished = record.timeline.findLast(
@@ -21,7 +26,8 @@ export function buildEvent(record: GenerationRecord, type: EventType, now: numbe
       ...(finished ? { finishedAt: iso(finished.at), durationMs: finished.at - record.createdAt } : {}),
     },
   };
-  if (record.output && type === 'generation.succeeded') data.output = record.output;
+  if (record.output && type === 'generation.succeeded')
+    data.output = downloadUrl ? { ...record.output, url: downloadUrl } : record.output;
   if (record.error && type !== 'generation.succeeded') {
     const { resumable: _r, ...error } = record.error;
     data.error = error;

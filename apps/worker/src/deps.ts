@@ -18,7 +18,7 @@ export type StageDeps = {
   s3: S3Target;
   /** Downloads of result videos: its own pool and timeouts, apart from the API client's. */
   downloads: Dispatcher;
-  webhook: { sender: WebhookSender; secrets: string[]; policy: DeliveryPolicy };
+  webhook: { sender: WebhookSender; secrets: string[]; policy: DeliveryPolicy; presignTtlS: number };
   poll: PollSchedule;
   maxInFlight: number;
   /** What a submit does after an unanswered create: create again (may bill twice) or fail. */

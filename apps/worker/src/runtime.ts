@@ -8,8 +8,8 @@ import {
   WEBHOOK_BACKOFF,
 } from '@reelay/core';
 import { DelayedError, type Job, type Processor, RateLimitError, UnrecoverableError, Worker } from 'bullmq';
-import type { StageDeps } from './deps.ts';
 import { sweepDeadlines } from './deadline-sweeper.ts';
+import type { StageDeps } from './deps.ts';
 import { startHealthServer } from './health-server.ts';
 import { createStageDeps } from './stage-deps-factory.ts';
 import { isDeliveryRetry, processNotify } from './stages/notify.ts';
@@ -26,7 +26,10 @@ export type RunningWorker = {
   close(timeoutMs?: number): Promise<void>;
 };
 
-const PROCESSORS: Record<StageName, (job: Job, deps: StageDeps, token?: string, signal?: AbortSignal) => Promise<string>> = {
+const PROCESSORS: Record<
+  StageName,
+  (job: Job, deps: StageDeps, token?: string, signal?: AbortSignal) => Promise<string>
+> = {
   submit: processSubmit,
   poll: processPoll,
   sink: processSink,
@@ -144,7 +147,10 @@ export function startWorker(
           timer = setTimeout(() => resolve('timeout'), timeoutMs);
         });
         if ((await Promise.race([graceful, timedOut])) === 'timeout') {
-          log.warn({ timeoutMs }, 'in-flight jobs did not finish in time: interrupting them and putting them back as delayed');
+          log.warn(
+            { timeoutMs },
+            'in-flight jobs did not finish in time: interrupting them and putting them back as delayed',
+          );
           for (const w of Object.values(workers)) w.cancelAllJobs('shutdown');
           clearTimeout(timer);
           const settled = new Promise<'timeout'>((resolve) => {
@@ -152,7 +158,8 @@ export function startWorker(
           });
           // Creates are not interrupted (that would open the double-billing window); anything
           // still running after the grace is left to BullMQ's stalled-job recovery.
-          if ((await Promise.race([graceful, settled])) === 'timeout') await Promise.all(Object.values(workers).map((w) => w.close(true)));
+          if ((await Promise.race([graceful, settled])) === 'timeout')
+            await Promise.all(Object.values(workers).map((w) => w.close(true)));
         }
         clearTimeout(timer);
         await new Promise<void>((resolve) => health.then((h) => (h ? h.close(() => resolve()) : resolve())));

@@ -60,7 +60,12 @@ export function createStageDeps(
       partSizeBytes: config.s3.partSizeBytes,
     },
     downloads,
-    webhook: { sender, secrets: config.webhook.signingSecrets, policy },
+    webhook: {
+      sender,
+      secrets: config.webhook.signingSecrets,
+      policy,
+      presignTtlS: config.webhook.presignTtlS,
+    },
     poll: config.poll,
     maxInFlight: config.submit.maxInFlight,
     uncertainSubmit: config.submit.uncertain,

@@ -12,7 +12,11 @@ export const STAGE_ERRORS = {
     resumable: true,
   },
   // Resumable: an operator who checked the upstream account may retry, accepting the risk.
-  REELAY_SUBMIT_UNCERTAIN: { kind: 'final', message: 'an earlier create got no answer and SUBMIT_UNCERTAIN=fail', resumable: true },
+  REELAY_SUBMIT_UNCERTAIN: {
+    kind: 'final',
+    message: 'an earlier create got no answer and SUBMIT_UNCERTAIN=fail',
+    resumable: true,
+  },
   REELAY_UPSTREAM_TASK_FAILED: { kind: 'final', message: 'the upstream task failed', resumable: false },
   REELAY_SINK_NO_VIDEO_URL: {
     kind: 'final',

@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       defaultUrl: undefined,
       allowPrivateNetworks: false,
       retrySchedule: undefined,
+      presignTtlS: 0,
     });
     expect(c.logLevel).toBe('info');
     expect(c.metricsPort).toBe(9464);

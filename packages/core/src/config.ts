@@ -71,6 +71,7 @@ export const EnvSchema = z.object({
   WEBHOOK_DEFAULT_URL: url(),
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool(false),
   WEBHOOK_RETRY_SCHEDULE: optional(),
+  WEBHOOK_PRESIGN_TTL_S: int(0, 0, 604_800),
 
   POLL_INITIAL_DELAY_MS: int(30_000, 10),
   POLL_MAX_DELAY_MS: int(30_000, 10),
@@ -136,6 +137,8 @@ function toConfig(e: Env) {
       allowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
       /** Delays between delivery attempts, e.g. `5s,5m,30m`; the webhooks package's default when unset. */
       retrySchedule: e.WEBHOOK_RETRY_SCHEDULE,
+      /** When > 0, generation.succeeded carries a presigned GET URL valid this long. */
+      presignTtlS: e.WEBHOOK_PRESIGN_TTL_S,
     },
     poll: {
       initialDelayMs: e.POLL_INITIAL_DELAY_MS,
@@ -143,7 +146,11 @@ function toConfig(e: Env) {
       factor: e.POLL_BACKOFF_FACTOR,
       deadlineMs: e.POLL_DEADLINE_MS,
     },
-    submit: { ratePerSec: e.SUBMIT_RATE_PER_SEC, maxInFlight: e.MAX_IN_FLIGHT, uncertain: e.SUBMIT_UNCERTAIN },
+    submit: {
+      ratePerSec: e.SUBMIT_RATE_PER_SEC,
+      maxInFlight: e.MAX_IN_FLIGHT,
+      uncertain: e.SUBMIT_UNCERTAIN,
+    },
     concurrency: {
       submit: e.SUBMIT_CONCURRENCY,
       poll: e.POLL_CONCURRENCY,

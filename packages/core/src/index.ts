@@ -6,6 +6,6 @@ export * from './queues.ts';
 export * from './record-codec.ts';
 export * from './redact.ts';
 export * from './redis.ts';
+export * from './redis-hygiene.ts';
 export * from './status-store.ts';
 export * from './topology.ts';
-export * from './redis-hygiene.ts';

@@ -17,7 +17,9 @@ export function judgeRedis(facts: RedisFacts, allowEviction: boolean): HygieneVe
     (allowEviction ? warnings : errors).push(msg);
   }
   if (facts.aofEnabled === false && (facts.rdbSave === undefined || facts.rdbSave.trim() === '')) {
-    warnings.push('Redis persistence is off (no AOF, no RDB snapshots): a Redis restart loses every queued generation. Enable appendonly for production.');
+    warnings.push(
+      'Redis persistence is off (no AOF, no RDB snapshots): a Redis restart loses every queued generation. Enable appendonly for production.',
+    );
   }
   return { errors, warnings };
 }

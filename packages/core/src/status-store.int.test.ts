@@ -213,7 +213,13 @@ describe('status store', () => {
   });
 
   it('indexes active generations by deadline and drops them when they end', async () => {
-    const timed = createStatusStore(redis, { prefix, recordRetentionS: 3_600, idempotencyTtlS: 86_400, now: () => clock, generationDeadlineMs: 500 });
+    const timed = createStatusStore(redis, {
+      prefix,
+      recordRetentionS: 3_600,
+      idempotencyTtlS: 86_400,
+      now: () => clock,
+      generationDeadlineMs: 500,
+    });
     const a = fresh();
     const b = fresh();
     await timed.create([a, b]);

@@ -72,14 +72,25 @@ export type StatusStore = ReturnType<typeof createStatusStore>;
 
 export function createStatusStore(
   redis: Redis,
-  opts: { prefix: string; recordRetentionS: number; idempotencyTtlS: number; now?: () => number; generationDeadlineMs?: number },
+  opts: {
+    prefix: string;
+    recordRetentionS: number;
+    idempotencyTtlS: number;
+    now?: () => number;
+    generationDeadlineMs?: number;
+  },
 ) {
   const keys = recordKeys(opts.prefix);
   const now = opts.now ?? Date.now;
 
   async function create(items: readonly NewGeneration[]): Promise<CreateResult[]> {
     const k: string[] = [];
-    const args: Array<string | number> = [now(), opts.idempotencyTtlS, keys.record(''), opts.generationDeadlineMs ?? 0];
+    const args: Array<string | number> = [
+      now(),
+      opts.idempotencyTtlS,
+      keys.record(''),
+      opts.generationDeadlineMs ?? 0,
+    ];
     for (const g of items) {
       const idem = g.options.idempotencyKey;
       k.push(keys.record(g.id), idem ? keys.idempotency(idem) : keys.record(g.id));
@@ -199,7 +210,11 @@ export function createStatusStore(
         keys.deliveries(g.id),
         ...(g.idempotencyKey ? [keys.idempotency(g.idempotencyKey)] : []),
       ]);
-      await redis.multi().del(...k).zrem(keys.deadlines, ...items.map((g) => g.id)).exec();
+      await redis
+        .multi()
+        .del(...k)
+        .zrem(keys.deadlines, ...items.map((g) => g.id))
+        .exec();
     },
     /** Takes an upstream task slot (MAX_IN_FLIGHT, shared by all workers); true when held. */
     async acquireSlot(id: string, limit: number): Promise<boolean> {

@@ -5,7 +5,10 @@
  * attempt logged): it never changes the generation's state. Retries follow the delivery
  * schedule through BullMQ's backoff; 410 stops; exhausted jobs stay in the failed set.
  */
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { type NotifyJob, webhookIdFor } from '@reelay/contracts';
+import type { GenerationRecord } from '@reelay/core';
 import { decideDelivery, webhookHeaders } from '@reelay/webhooks';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { buildEvent } from '../build-event.ts';
@@ -45,7 +48,7 @@ export async function processNotify(job: Job<NotifyJob>, deps: StageDeps): Promi
   }
 
   const now = deps.now();
-  const body = JSON.stringify(buildEvent(record, event, now));
+  const body = JSON.stringify(buildEvent(record, event, now, await downloadUrl(deps, record, event)));
   const headers = webhookHeaders({
     id: webhookIdFor(id, event),
     timestamp: Math.floor(now / 1000),
@@ -93,4 +96,15 @@ export async function processNotify(job: Job<NotifyJob>, deps: StageDeps): Promi
       deps.log.error(ctx, 'webhook delivery exhausted every retry');
       throw new UnrecoverableError(`delivery exhausted after ${attempt} attempts`);
   }
+}
+
+/** A presigned GET URL for the stored video, when WEBHOOK_PRESIGN_TTL_S asks for one (fresh per attempt). */
+async function downloadUrl(
+  deps: StageDeps,
+  record: GenerationRecord,
+  event: NotifyJob['event'],
+): Promise<string | undefined> {
+  if (!deps.webhook.presignTtlS || event !== 'generation.succeeded' || !record.output) return undefined;
+  const command = new GetObjectCommand({ Bucket: record.output.bucket, Key: record.output.key });
+  return getSignedUrl(deps.s3.client, command, { expiresIn: deps.webhook.presignTtlS });
 }

@@ -18,55 +18,66 @@ import { StageError } from '../stage-error.ts';
 /** Fresh URLs fetched per attempt before giving the attempt up. */
 const MAX_URL_REFRESHES = 2;
 
-export function processSink(job: Job<SinkJob>, deps: StageDeps, _token?: string, signal?: AbortSignal): Promise<string> {
-  return runStage('sink', job, deps, async () => {
-    const id = job.data.generationId;
-    const stored = await deps.store.get(id);
-    if (!stored) return 'no such generation';
-    if (stored.state === 'succeeded') {
-      await enqueueEvent(deps.queues, stored, 'generation.succeeded');
-      return 'already copied';
-    }
-    const record = await resumeIfRetried(deps, stored, 'sink');
-    if (record.state !== 'copying') return `generation is ${record.state}`;
-    await deps.store.update(id, { from: ['copying'], increment: F.attempt('sink') });
-
-    const key = `${deps.s3.keyPrefix}${id}.mp4`;
-    const metadata = { 'generation-id': id, 'task-id': record.upstream.taskId ?? '' };
-    let url = record.videoUrl ?? (await freshUrl(deps, record));
-    for (let refresh = 0; ; refresh++) {
-      try {
-        const copied = await copyToS3(deps.downloads, url, deps.s3, key, metadata, signal);
-        const output = {
-          bucket: deps.s3.bucket,
-          key,
-          uri: `s3://${deps.s3.bucket}/${key}`,
-          size: copied.size,
-          sha256: copied.sha256,
-          contentType: 'video/mp4',
-        };
-        const done = await deps.store.update(id, {
-          to: 'succeeded',
-          from: ['copying'],
-          set: { [F.output]: JSON.stringify(output) },
-          unset: [F.videoUrl],
-        });
-        if (!done.ok) return 'generation moved on during copy';
-        deps.log.info({ generationId: id, key, size: copied.size }, 'video stored');
-        await enqueueEvent(deps.queues, record, 'generation.succeeded');
-        return `stored ${copied.size} bytes`;
-      } catch (e) {
-        if (!isUrlExpired(e)) throw e;
-        if (refresh >= MAX_URL_REFRESHES)
-          throw new StageError('sink', 'REELAY_SINK_URL_EXPIRED', undefined, { cause: e });
-        deps.log.info(
-          { generationId: id, refresh: refresh + 1 },
-          'video URL expired; reading the task for a fresh one',
-        );
-        url = await freshUrl(deps, record);
+export function processSink(
+  job: Job<SinkJob>,
+  deps: StageDeps,
+  _token?: string,
+  signal?: AbortSignal,
+): Promise<string> {
+  return runStage(
+    'sink',
+    job,
+    deps,
+    async () => {
+      const id = job.data.generationId;
+      const stored = await deps.store.get(id);
+      if (!stored) return 'no such generation';
+      if (stored.state === 'succeeded') {
+        await enqueueEvent(deps.queues, stored, 'generation.succeeded');
+        return 'already copied';
       }
-    }
-  }, signal);
+      const record = await resumeIfRetried(deps, stored, 'sink');
+      if (record.state !== 'copying') return `generation is ${record.state}`;
+      await deps.store.update(id, { from: ['copying'], increment: F.attempt('sink') });
+
+      const key = `${deps.s3.keyPrefix}${id}.mp4`;
+      const metadata = { 'generation-id': id, 'task-id': record.upstream.taskId ?? '' };
+      let url = record.videoUrl ?? (await freshUrl(deps, record));
+      for (let refresh = 0; ; refresh++) {
+        try {
+          const copied = await copyToS3(deps.downloads, url, deps.s3, key, metadata, signal);
+          const output = {
+            bucket: deps.s3.bucket,
+            key,
+            uri: `s3://${deps.s3.bucket}/${key}`,
+            size: copied.size,
+            sha256: copied.sha256,
+            contentType: 'video/mp4',
+          };
+          const done = await deps.store.update(id, {
+            to: 'succeeded',
+            from: ['copying'],
+            set: { [F.output]: JSON.stringify(output) },
+            unset: [F.videoUrl],
+          });
+          if (!done.ok) return 'generation moved on during copy';
+          deps.log.info({ generationId: id, key, size: copied.size }, 'video stored');
+          await enqueueEvent(deps.queues, record, 'generation.succeeded');
+          return `stored ${copied.size} bytes`;
+        } catch (e) {
+          if (!isUrlExpired(e)) throw e;
+          if (refresh >= MAX_URL_REFRESHES)
+            throw new StageError('sink', 'REELAY_SINK_URL_EXPIRED', undefined, { cause: e });
+          deps.log.info(
+            { generationId: id, refresh: refresh + 1 },
+            'video URL expired; reading the task for a fresh one',
+          );
+          url = await freshUrl(deps, record);
+        }
+      }
+    },
+    signal,
+  );
 }
 
 async function freshUrl(deps: StageDeps, record: GenerationRecord): Promise<string> {

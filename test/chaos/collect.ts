@@ -1,0 +1,162 @@
+/**
+ * Gathers a finished run's observations (see observations.ts) and the diagnostics that help
+ * name a failure's cause: failed jobs by reason, the records and job states of lost
+ * generations, and the worker logs' messages by count.
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { jobIds, STAGES } from '@reelay/contracts';
+import { recordKeys } from '@reelay/core';
+import type { DeliveryView, GenerationView, KillView, ObjectView, Observations } from './observations.ts';
+import { BUCKET, type Services } from './services.ts';
+
+const PARALLEL = 16;
+
+export async function collect(
+  s: Services,
+  accepted: readonly string[],
+  idempotent: Observations['idempotent'],
+  kills: KillView[],
+): Promise<Observations> {
+  const ids = [...new Set([...accepted, ...(await recordIds(s))])];
+  const generations = await mapLimit(ids, async (id): Promise<GenerationView> => {
+    const status = await s.producer.getStatus(id);
+    if (!status) return { id, state: 'missing', submitIntents: 0 };
+    return {
+      id,
+      state: status.state,
+      submitIntents: status.upstream.submitIntents,
+      ...(status.upstream.taskId ? { taskId: status.upstream.taskId } : {}),
+      ...(status.output
+        ? { output: { key: status.output.key, size: status.output.size, sha256: status.output.sha256 } }
+        : {}),
+    };
+  });
+  const expectedSha256: Record<string, string> = {};
+  for (const g of generations) {
+    if (g.taskId) expectedSha256[g.taskId] = await s.sim.expectedSha256(g.taskId).catch(() => 'unknown task');
+  }
+  const deliveries: DeliveryView[] = s.receiver.deliveries().map((d) => {
+    const id = (d.body as { data?: { id?: unknown } } | undefined)?.data?.id;
+    return {
+      verified: d.verified,
+      status: d.status,
+      ...(d.webhookId ? { webhookId: d.webhookId } : {}),
+      ...(d.type ? { type: d.type } : {}),
+      ...(typeof id === 'string' ? { generationId: id } : {}),
+    };
+  });
+  return {
+    accepted: [...accepted],
+    idempotent,
+    generations,
+    createsByGeneration: s.sim.stats().createsByGeneration,
+    expectedSha256,
+    objects: await bucketObjects(s),
+    deliveries,
+    kills,
+  };
+}
+
+async function recordIds(s: Services): Promise<string[]> {
+  const pattern = `${recordKeys(s.prefix).record('')}*`;
+  const out: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await s.monitor.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    for (const key of keys) if (!key.endsWith(':dlv')) out.push(key.slice(key.lastIndexOf(':') + 1));
+  } while (cursor !== '0');
+  return out;
+}
+
+async function bucketObjects(s: Services): Promise<ObjectView[]> {
+  const client = s.s3.client();
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return mapLimit(keys, async (key) => {
+    const got = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+    const bytes = Buffer.from(await got.Body!.transformToByteArray());
+    return { key, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  });
+}
+
+/** Failed jobs per stage, by reason: "job stalled more than allowable limit" names itself here. */
+export async function failedJobs(s: Services): Promise<Record<string, Record<string, number>>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const stage of STAGES) {
+    const jobs = await s.producer.internals.queues[stage].getJobs(['failed'], 0, -1);
+    const reasons: Record<string, number> = {};
+    for (const job of jobs) {
+      const reason = (job.failedReason ?? '?').slice(0, 120);
+      reasons[reason] = (reasons[reason] ?? 0) + 1;
+    }
+    if (jobs.length) out[stage] = reasons;
+  }
+  return out;
+}
+
+/** What a lost generation's record and jobs look like, to tell which step never happened. */
+export async function diagnoseLost(s: Services, ids: readonly string[]) {
+  const { store, queues } = s.producer.internals;
+  return mapLimit(ids.slice(0, 25), async (id) => {
+    const record = await store.get(id);
+    const pollN = record?.pollN ?? 0;
+    const jobs: Record<string, string> = {
+      submit: await queues.submit.getJobState(jobIds.submit(id)),
+      [`poll.${pollN}`]: await queues.poll.getJobState(jobIds.poll(id, pollN)),
+      [`poll.${pollN + 1}`]: await queues.poll.getJobState(jobIds.poll(id, pollN + 1)),
+      sink: await queues.sink.getJobState(jobIds.sink(id)),
+    };
+    return {
+      id,
+      state: record?.state ?? 'missing',
+      timeline: record?.timeline.map((t) => t.state).join(' → '),
+      taskId: record?.upstream.taskId,
+      intentOpen: record?.intentOpen,
+      pollN,
+      attempts: record?.attempts,
+      error: record?.error,
+      jobs,
+    };
+  });
+}
+
+/** Worker log lines by level and message, over every worker's log. */
+export async function logMessages(logDir: string): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const file of await readdir(logDir)) {
+    const text = await readFile(`${logDir}/${file}`, 'utf8');
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      let key: string;
+      try {
+        const entry = JSON.parse(line) as { level?: number; msg?: string };
+        key = `${entry.level ?? '?'} ${entry.msg ?? ''}`;
+      } catch {
+        key = `raw ${line.slice(0, 100)}`;
+      }
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+  }
+  return counts;
+}
+
+async function mapLimit<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(PARALLEL, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  });
+  await Promise.all(lanes);
+  return out;
+}

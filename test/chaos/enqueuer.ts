@@ -1,0 +1,67 @@
+/**
+ * Enqueues the plan at its steady rate through @reelay/producer, as a careful client would: a
+ * call that fails (e.g. while Redis restarts) is retried a few times; keyed calls are safe to
+ * retry, and an unkeyed retry may leave an unacknowledged record behind (reported, not required).
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import type { GenerationRequest } from '@reelay/contracts';
+import type { Producer } from '@reelay/producer';
+import { MEDIA_MODES } from '../support/requests.ts';
+import type { EnqueueItem } from './plan.ts';
+import { atOffset } from './wait.ts';
+
+const ATTEMPTS = 6;
+const MODES = Object.values(MEDIA_MODES);
+
+export type EnqueueOutcome = {
+  item: EnqueueItem;
+  id?: string;
+  created?: boolean;
+  /** Calls made, retries included. */
+  calls: number;
+  error?: string;
+};
+
+/** The request of plan item `index`: the media modes in turn, tagged so records can be told apart. */
+export function requestFor(index: number): GenerationRequest {
+  return MODES[index % MODES.length]!;
+}
+
+export async function runEnqueues(
+  producer: Producer,
+  plan: readonly EnqueueItem[],
+  start: number,
+  signal: AbortSignal,
+): Promise<EnqueueOutcome[]> {
+  const pending: Array<Promise<EnqueueOutcome>> = [];
+  for (const item of plan) {
+    await atOffset(start, item.at, signal);
+    // Not awaited: a slow call (Redis restarting) must not hold back the rest of the plan.
+    pending.push(enqueueOne(producer, item, signal));
+  }
+  return Promise.all(pending);
+}
+
+async function enqueueOne(
+  producer: Producer,
+  item: EnqueueItem,
+  signal: AbortSignal,
+): Promise<EnqueueOutcome> {
+  const options = {
+    metadata: { chaosIndex: item.index },
+    ...(item.idempotencyKey ? { idempotencyKey: item.idempotencyKey } : {}),
+  };
+  let error = '';
+  let calls = 0;
+  while (calls < ATTEMPTS && !signal.aborted) {
+    calls++;
+    try {
+      const { id, created } = await producer.enqueue(requestFor(item.index), options);
+      return { item, id, created, calls };
+    } catch (e) {
+      error = (e as Error).message;
+      if (calls < ATTEMPTS) await delay(250 * 2 ** (calls - 1), undefined, { signal }).catch(() => {});
+    }
+  }
+  return { item, calls, error };
+}
