@@ -18,7 +18,10 @@ function maxOverlap(intervals: Array<[number, number]>): number {
     .sort((x, y) => x[0] - y[0] || x[1] - y[1]);
   let open = 0;
   let max = 0;
-  for (const [, d] of edges) max = Math.max(max, (open += d));
+  for (const [, d] of edges) {
+    open += d;
+    max = Math.max(max, open);
+  }
   return max;
 }
 

@@ -26,7 +26,7 @@ describe('webhook delivery, end to end', () => {
       d.some((x) => x.webhookId === webhookIdFor(id, 'generation.succeeded')),
     );
     expect(delivery?.verified).toBe(true);
-    const url = (delivery?.body as Body).data.output?.url;
+    const url = (delivery!.body as Body).data.output?.url;
     expect(url).toMatch(/X-Amz-Signature=/);
     const bytes = Buffer.from(await (await fetch(url!)).arrayBuffer());
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(status.output?.sha256);

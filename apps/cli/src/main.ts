@@ -28,7 +28,9 @@ const commands: Record<string, () => Promise<Command>> = {
 const [name, ...rest] = process.argv.slice(2);
 const load = name ? commands[name] : undefined;
 if (!load) {
-  process.stderr.write(`${name && name !== 'help' && name !== '--help' ? `reelay: unknown command '${name}'\n\n` : ''}${USAGE}\n`);
+  process.stderr.write(
+    `${name && name !== 'help' && name !== '--help' ? `reelay: unknown command '${name}'\n\n` : ''}${USAGE}\n`,
+  );
   process.exit(name === 'help' || name === '--help' ? 0 : 2);
 }
 const code = await (await load())(rest);

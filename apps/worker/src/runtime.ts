@@ -63,7 +63,12 @@ export function startWorker(
       const end = deps.metrics.stageDuration.startTimer({ stage });
       try {
         // Every line a job logs says which generation, stage, job and attempt it is about.
-        const log = deps.log.child({ generationId: job.data?.generationId, stage, jobId: job.id, attempt: job.attemptsMade + 1 });
+        const log = deps.log.child({
+          generationId: job.data?.generationId,
+          stage,
+          jobId: job.id,
+          attempt: job.attemptsMade + 1,
+        });
         const result = await PROCESSORS[stage](job, { ...deps, log }, token, signal);
         deps.metrics.jobs.inc({ stage, outcome: 'completed' });
         return result;

@@ -12,7 +12,10 @@ Runs the whole pipeline on an embedded default and checks every generation.
 --timeout S     give up after S seconds (default 300)`;
 
 export async function runDemo(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { rounds: { type: 'string' }, timeout: { type: 'string' }, help: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { rounds: { type: 'string' }, timeout: { type: 'string' }, help: { type: 'boolean' } },
+  });
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
@@ -20,7 +23,9 @@ export async function runDemo(argv: string[]): Promise<number> {
   const rounds = Number(values.rounds ?? 1);
   const timeoutMs = Number(values.timeout ?? 300) * 1000;
   if (!Number.isInteger(rounds) || rounds < 1 || !(timeoutMs > 0)) {
-    process.stderr.write(`reelay demo: --rounds must be a whole number ≥ 1 and --timeout a positive number\n${HELP}\n`);
+    process.stderr.write(
+      `reelay demo: --rounds must be a whole number ≥ 1 and --timeout a positive number\n${HELP}\n`,
+    );
     return 2;
   }
   const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -35,8 +40,12 @@ export async function runDemo(argv: string[]): Promise<number> {
   try {
     out('Reelay demo');
     for (const n of stack.notes) out(`  ${n}`);
-    const batch = Array.from({ length: rounds }, (_, r) => DEMO_REQUESTS.map((d) => ({ ...d, label: rounds > 1 ? `${d.label} #${r + 1}` : d.label }))).flat();
-    const results = await stack.producer.enqueueMany(batch.map((b) => ({ request: b.request, options: { metadata: { mode: b.label } } })));
+    const batch = Array.from({ length: rounds }, (_, r) =>
+      DEMO_REQUESTS.map((d) => ({ ...d, label: rounds > 1 ? `${d.label} #${r + 1}` : d.label })),
+    ).flat();
+    const results = await stack.producer.enqueueMany(
+      batch.map((b) => ({ request: b.request, options: { metadata: { mode: b.label } } })),
+    );
     const items = results.map((r, i) => ({ id: r.id, label: `${r.id.slice(0, 16)}… ${batch[i]!.label}` }));
     out(`\nenqueued ${items.length} generations (${DEMO_REQUESTS.length} media modes × ${rounds})\n`);
 
@@ -54,7 +63,15 @@ export async function runDemo(argv: string[]): Promise<number> {
       const ok = c.state.ok && c.object.ok && c.sha256.ok && c.webhook.ok;
       allOk &&= ok;
       const mark = (x: { ok: boolean; detail: string }) => `${x.ok ? '✓' : '✗'} ${x.detail}`;
-      rows.push([item.id, batch[i]!.label, mark(c.state), status.output?.key ?? '-', mark(c.object), mark(c.sha256), mark(c.webhook)]);
+      rows.push([
+        item.id,
+        batch[i]!.label,
+        mark(c.state),
+        status.output?.key ?? '-',
+        mark(c.object),
+        mark(c.sha256),
+        mark(c.webhook),
+      ]);
     }
     out(`\n${renderTable(['generation', 'media', 'state', 's3 key', 'size', 'sha256', 'webhook'], rows)}\n`);
     out(allOk ? `all ${items.length} generations verified` : 'some generations did not check out (✗ above)');

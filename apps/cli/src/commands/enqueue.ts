@@ -26,7 +26,9 @@ export async function runEnqueue(argv: string[]): Promise<number> {
   const source = positionals[0];
   let request: unknown;
   try {
-    request = JSON.parse(source && source !== '-' ? await readFile(source, 'utf8') : await text(process.stdin));
+    request = JSON.parse(
+      source && source !== '-' ? await readFile(source, 'utf8') : await text(process.stdin),
+    );
   } catch (e) {
     process.stderr.write(`reelay enqueue: could not read the request as JSON: ${(e as Error).message}\n`);
     return 2;
@@ -35,7 +37,10 @@ export async function runEnqueue(argv: string[]): Promise<number> {
   if (values['idempotency-key']) options.idempotencyKey = values['idempotency-key'];
   if (values['webhook-url']) options.webhook = { url: values['webhook-url'] };
   if (values.priority) options.priority = Number(values.priority);
-  if (values.metadata) options.metadata = Object.fromEntries(values.metadata.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  if (values.metadata)
+    options.metadata = Object.fromEntries(
+      values.metadata.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+    );
 
   const producer = producerFromEnv();
   if (!producer) return 2;

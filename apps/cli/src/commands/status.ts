@@ -9,7 +9,9 @@ export async function runStatus(argv: string[]): Promise<number> {
   const producer = producerFromEnv();
   if (!producer) return 2;
   try {
-    const status = id.startsWith('gen_') ? await producer.getStatus(id) : await producer.findByIdempotencyKey(id);
+    const status = id.startsWith('gen_')
+      ? await producer.getStatus(id)
+      : await producer.findByIdempotencyKey(id);
     if (!status) {
       process.stderr.write(`reelay status: no generation ${id}\n`);
       return 1;

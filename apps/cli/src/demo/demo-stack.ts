@@ -1,7 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createLogger, type Logger, type ReelayConfig } from '@reelay/core';
-import { ensureRedis, type LocalS3, startS3, startWebhookReceiver, type WebhookReceiver } from '@reelay/devstack';
+import {
+  ensureRedis,
+  type LocalS3,
+  startS3,
+  startWebhookReceiver,
+  type WebhookReceiver,
+} from '@reelay/devstack';
 import { createProducer, type Producer } from '@reelay/producer';
 import { Redis } from 'ioredis';
 import { createSimulator, type Simulator } from 'simulator';
@@ -36,9 +42,20 @@ export async function startDemoStack(env: Record<string, string | undefined>): P
   let sim: Simulator | undefined;
   if (!env.VTRIX_BASE_URL) {
     const apiKey = `sk-demo-${randomUUID()}`;
-    sim = await createSimulator({ apiKey, taskDurationMs: 1_500, taskDurationJitterMs: 2_000, statusVariants: true, envelopeRate: 0.2 });
+    sim = await createSimulator({
+      apiKey,
+      taskDurationMs: 1_500,
+      taskDurationJitterMs: 2_000,
+      statusVariants: true,
+      envelopeRate: 0.2,
+    });
     closers.push(() => sim!.close());
-    Object.assign(overrides, { VTRIX_BASE_URL: sim.url, VTRIX_API_KEY: apiKey, POLL_INITIAL_DELAY_MS: env.POLL_INITIAL_DELAY_MS ?? '500', POLL_MAX_DELAY_MS: env.POLL_MAX_DELAY_MS ?? '1000' });
+    Object.assign(overrides, {
+      VTRIX_BASE_URL: sim.url,
+      VTRIX_API_KEY: apiKey,
+      POLL_INITIAL_DELAY_MS: env.POLL_INITIAL_DELAY_MS ?? '500',
+      POLL_MAX_DELAY_MS: env.POLL_MAX_DELAY_MS ?? '1000',
+    });
     notes.push(`upstream: embedded Vtrix simulator at ${sim.url}`);
   } else notes.push(`upstream: ${env.VTRIX_BASE_URL}`);
 
@@ -46,29 +63,64 @@ export async function startDemoStack(env: Record<string, string | undefined>): P
   if (!env.S3_BUCKET) {
     s3 = await startS3({ buckets: ['reelay-demo'] });
     closers.push(() => s3!.stop());
-    Object.assign(overrides, { S3_BUCKET: 'reelay-demo', S3_ENDPOINT: s3.endpoint, S3_FORCE_PATH_STYLE: 'true' });
+    Object.assign(overrides, {
+      S3_BUCKET: 'reelay-demo',
+      S3_ENDPOINT: s3.endpoint,
+      S3_FORCE_PATH_STYLE: 'true',
+    });
     notes.push(`s3: embedded s3rver at ${s3.endpoint}, bucket reelay-demo`);
   } else notes.push(`s3: bucket ${env.S3_BUCKET}${env.S3_ENDPOINT ? ` at ${env.S3_ENDPOINT}` : ''}`);
 
   let receiver: WebhookReceiver | undefined;
   if (!env.WEBHOOK_DEFAULT_URL) {
-    const secret = env.WEBHOOK_SIGNING_SECRET?.split(',')[0]?.trim() || `whsec_${randomBytes(32).toString('base64')}`;
+    const secret =
+      env.WEBHOOK_SIGNING_SECRET?.split(',')[0]?.trim() || `whsec_${randomBytes(32).toString('base64')}`;
     receiver = await startWebhookReceiver({ secrets: [secret] });
     closers.push(() => receiver!.stop());
-    Object.assign(overrides, { WEBHOOK_DEFAULT_URL: receiver.url, WEBHOOK_SIGNING_SECRET: env.WEBHOOK_SIGNING_SECRET ?? secret, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
-    notes.push(`webhooks: embedded receiver at ${receiver.url}, verifying every signature with the standardwebhooks package`);
+    Object.assign(overrides, {
+      WEBHOOK_DEFAULT_URL: receiver.url,
+      WEBHOOK_SIGNING_SECRET: env.WEBHOOK_SIGNING_SECRET ?? secret,
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+    });
+    notes.push(
+      `webhooks: embedded receiver at ${receiver.url}, verifying every signature with the standardwebhooks package`,
+    );
   } else notes.push(`webhooks: ${env.WEBHOOK_DEFAULT_URL}`);
 
   // A fresh prefix per run unless one is named: a demo never picks up another run's jobs.
   const prefix = env.REELAY_QUEUE_PREFIX ?? `reelay-demo-${Date.now().toString(36)}`;
   // A generated prefix is the demo's own: its keys go when it ends. A named one is kept.
   if (!env.REELAY_QUEUE_PREFIX) closers.splice(1, 0, () => deleteKeys(redis.url, prefix));
-  const config = loadWorkerConfig({ SUBMIT_RATE_PER_SEC: '0', METRICS_PORT: '0', ...env, ...overrides, REELAY_QUEUE_PREFIX: prefix });
+  const config = loadWorkerConfig({
+    SUBMIT_RATE_PER_SEC: '0',
+    METRICS_PORT: '0',
+    ...env,
+    ...overrides,
+    REELAY_QUEUE_PREFIX: prefix,
+  });
   const log: Logger = createLogger({ level: env.LOG_LEVEL ?? 'warn', name: 'reelay-demo' });
   const s3Client = s3 ? s3.client() : undefined;
-  const worker = startWorker(config, log, s3Client ? { s3: { client: s3Client, bucket: 'reelay-demo', keyPrefix: config.s3.keyPrefix, partSizeBytes: config.s3.partSizeBytes } } : {});
+  const worker = startWorker(
+    config,
+    log,
+    s3Client
+      ? {
+          s3: {
+            client: s3Client,
+            bucket: 'reelay-demo',
+            keyPrefix: config.s3.keyPrefix,
+            partSizeBytes: config.s3.partSizeBytes,
+          },
+        }
+      : {},
+  );
   const producer = createProducer({
-    generationDeadlineMs: config.generationDeadlineMs, redisUrl: config.redisUrl, prefix, allowPrivateNetworks: config.webhook.allowPrivateNetworks, ...(config.webhook.defaultUrl ? { webhookDefaultUrl: config.webhook.defaultUrl } : {}) });
+    generationDeadlineMs: config.generationDeadlineMs,
+    redisUrl: config.redisUrl,
+    prefix,
+    allowPrivateNetworks: config.webhook.allowPrivateNetworks,
+    ...(config.webhook.defaultUrl ? { webhookDefaultUrl: config.webhook.defaultUrl } : {}),
+  });
   notes.push(`queues: prefix ${prefix}`);
 
   return {

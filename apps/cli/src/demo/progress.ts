@@ -24,8 +24,15 @@ export async function follow(
       if (!s) return;
       const before = last.get(s.id);
       if (before?.state !== s.state) {
-        const extra = s.state === 'running' && s.upstream.taskId ? ` (task ${s.upstream.taskId})` : s.error ? ` (${s.error.code})` : '';
-        out(`${clock()} ${items[i]!.label.padEnd(width)} ${before ? `${before.state} → ` : ''}${s.state}${extra}`);
+        const extra =
+          s.state === 'running' && s.upstream.taskId
+            ? ` (task ${s.upstream.taskId})`
+            : s.error
+              ? ` (${s.error.code})`
+              : '';
+        out(
+          `${clock()} ${items[i]!.label.padEnd(width)} ${before ? `${before.state} → ` : ''}${s.state}${extra}`,
+        );
       }
       last.set(s.id, s);
     });
