@@ -95,26 +95,17 @@ describe('the dashboard in a browser', () => {
     await until(async () => (await stack.producer.internals.queues.sink.getJobState(sinkJobId)) === 'failed');
 
     const page = await newPage();
-    const T0 = Date.now();
     try {
       // From the board, through its menu link, to the find page.
       await page.goto(`${base}/`);
-      console.log('T', Date.now() - T0, 'await page.goto(`${base}/`);');
       await page.getByText('sink', { exact: true }).first().waitFor({ timeout: UI_TIMEOUT });
-      console.log('T', Date.now() - T0, "await page.getByText('sink', { exact: true }).first().waitFo");
       await page.locator('header button[aria-haspopup="menu"]').last().click();
-      console.log('T', Date.now() - T0, 'await page.locator(\'header button[aria-haspopup="menu"]\').la');
       await page.getByText('Find a generation', { exact: true }).click();
-      console.log('T', Date.now() - T0, "await page.getByText('Find a generation', { exact: true }).c");
       await page.waitForURL(`${base}/find`, { timeout: UI_TIMEOUT });
-      console.log('T', Date.now() - T0, 'await page.waitForURL(`${base}/find`, { timeout: UI_TIMEOUT ');
 
       await page.getByRole('searchbox').fill(id);
-      console.log('T', Date.now() - T0, "await page.getByRole('searchbox').fill(id);");
       await page.getByRole('button', { name: 'Find' }).click();
-      console.log('T', Date.now() - T0, "await page.getByRole('button', { name: 'Find' }).click();");
       await page.waitForURL((url) => url.searchParams.get('q') === id, { timeout: UI_TIMEOUT });
-      console.log('T', Date.now() - T0, "await page.waitForURL((url) => url.searchParams.get('q') ===");
       expect(await page.locator('#state').textContent()).toBe('failed');
       expect(await page.locator('#error-stage').textContent()).toBe('sink');
       expect(await page.locator('#error-message').textContent()).toContain('upload failed');
@@ -122,25 +113,17 @@ describe('the dashboard in a browser', () => {
       await screenshot(page, 'find-failed');
 
       await page.locator('tr[data-stage="sink"] a.job-link').click();
-      console.log('T', Date.now() - T0, 'await page.locator(\'tr[data-stage="sink"] a.job-link\').click');
       await page.waitForURL(`${base}/queue/sink/${sinkJobId}`, { timeout: UI_TIMEOUT });
-      console.log('T', Date.now() - T0, 'await page.waitForURL(`${base}/queue/sink/${sinkJobId}`, { t');
       await page.getByText(sinkJobId, { exact: true }).waitFor({ timeout: UI_TIMEOUT });
-      console.log('T', Date.now() - T0, 'await page.getByText(sinkJobId, { exact: true }).waitFor({ t');
       await page.getByText('upload failed', { exact: false }).first().waitFor({ timeout: UI_TIMEOUT });
-      console.log('T', Date.now() - T0, "await page.getByText('upload failed', { exact: false }).firs");
       await screenshot(page, 'board-failed-sink-job');
 
       await stack.s3.resume();
-      console.log('T', Date.now() - T0, 'await stack.s3.resume();');
       // bull-board's job actions are icon buttons named by a tooltip; a failed job's first is Retry.
       const retry = page.locator('ul[class*="jobActions"] button').first();
       await retry.hover();
-      console.log('T', Date.now() - T0, 'await retry.hover();');
       await page.getByText('Retry', { exact: true }).waitFor({ timeout: UI_TIMEOUT });
-      console.log('T', Date.now() - T0, "await page.getByText('Retry', { exact: true }).waitFor({ tim");
       await retry.click();
-      console.log('T', Date.now() - T0, 'await retry.click();');
       const dialog = page.getByRole('alertdialog');
       await dialog
         .getByText('Are you sure that you want to retry this job?')
@@ -163,14 +146,11 @@ describe('the dashboard in a browser', () => {
       ).toBe(204);
 
       await page.goto(`${base}/find?q=${id}`);
-      console.log('T', Date.now() - T0, 'await page.goto(`${base}/find?q=${id}`);');
       expect(await page.locator('#state').textContent()).toBe('succeeded');
       expect(await page.locator('#output').textContent()).toContain(`generations/${id}.mp4`);
       await screenshot(page, 'find-succeeded');
       await page.goto(`${base}/queue/sink?status=completed`);
-      console.log('T', Date.now() - T0, 'await page.goto(`${base}/queue/sink?status=completed`);');
       await page.getByText(sinkJobId, { exact: true }).waitFor({ timeout: UI_TIMEOUT });
-      console.log('T', Date.now() - T0, 'await page.getByText(sinkJobId, { exact: true }).waitFor({ t');
       await screenshot(page, 'board-sink-completed');
     } finally {
       await page.context().close();

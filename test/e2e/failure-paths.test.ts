@@ -141,6 +141,8 @@ describe('every failure path of VTRIX.md', () => {
     const { id } = await stack.producer.enqueue(simpleRequest());
     const status = await stack.waitForState(id, 'succeeded');
     expect(status.output).toBeDefined();
+    // The delivery is tracked apart from the state: pending while the receiver is down.
+    expect(status.deliveries.map((d) => d.state)).toEqual(['pending']);
     const webhookId = webhookIdFor(id, 'generation.succeeded');
     await stack.receiver.waitFor((d) => d.filter((x) => x.webhookId === webhookId).length >= 2);
     await expect

@@ -1,13 +1,6 @@
-import { type GenerationState, isTerminal, type StageName } from '@reelay/contracts';
+import { isTerminal, stageOfState } from '@reelay/contracts';
 import type { StageDeps } from './deps.ts';
 import { failGeneration } from './fail-generation.ts';
-
-/** The stage a generation was waiting in, by its state. */
-export function stageOfState(state: GenerationState): Exclude<StageName, 'notify'> {
-  if (state === 'running') return 'poll';
-  if (state === 'copying') return 'sink';
-  return 'submit';
-}
 
 /**
  * Fails every generation past its deadline that is not terminal yet, so nothing waits forever

@@ -1,5 +1,5 @@
 import type { GenerationError, GenerationState, StageName } from '@reelay/contracts';
-import { enqueueEvent, F, type GenerationRecord } from '@reelay/core';
+import { enqueueEvent, F, type GenerationRecord, pendingDelivery } from '@reelay/core';
 import type { StageDeps } from './deps.ts';
 
 const ACTIVE: GenerationState[] = ['queued', 'submitting', 'running', 'copying'];
@@ -16,7 +16,7 @@ export async function failGeneration(
   const moved = await deps.store.update(record.id, {
     to: 'failed',
     from: ACTIVE,
-    set: { [F.error]: JSON.stringify(error) },
+    set: { [F.error]: JSON.stringify(error), ...pendingDelivery(record, 'generation.failed') },
     unset: [F.submitIntentOpen],
   });
   await deps.store.releaseSlot(record.id);

@@ -83,3 +83,10 @@ export type GenerationStatus = {
   error?: GenerationError;
   deliveries: Delivery[];
 };
+
+/** The stage a generation in this state waits in (terminal states: where it would resume). */
+export function stageOfState(state: GenerationState): Exclude<StageName, 'notify'> {
+  if (state === 'running') return 'poll';
+  if (state === 'copying') return 'sink';
+  return 'submit';
+}

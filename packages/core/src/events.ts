@@ -1,5 +1,6 @@
 import { DEFAULT_EVENTS, type EventType, type GenerationStatus, jobIds } from '@reelay/contracts';
 import type { StageQueues } from './queues.ts';
+import { F } from './record-codec.ts';
 
 /** True when the generation has a webhook target that subscribed to this event. */
 export function eventWanted(record: Pick<GenerationStatus, 'webhook'>, event: EventType): boolean {
@@ -23,4 +24,15 @@ export async function enqueueEvent(
     { jobId: jobIds.notify(record.id, event) },
   );
   return true;
+}
+
+/**
+ * Record fields that open the delivery track of an event, for the same compare-and-set that
+ * moves the generation: the status shows `pending` from the moment the event is due.
+ */
+export function pendingDelivery(
+  record: Pick<GenerationStatus, 'webhook'>,
+  event: EventType,
+): Record<string, string> {
+  return eventWanted(record, event) ? { [F.delivery(event)]: 'pending' } : {};
 }

@@ -7,6 +7,7 @@ import {
   isTerminal,
   jobIds,
   newGenerationId,
+  stageOfState,
 } from '@reelay/contracts';
 import {
   closeQueues,
@@ -16,6 +17,7 @@ import {
   enqueueEvent,
   F,
   type NewGeneration,
+  pendingDelivery,
   type StageQueues,
   type StageRetry,
   type StoredOptions,
@@ -163,10 +165,11 @@ export function createProducer(opts: ProducerOptions = {}) {
         from: ACTIVE,
         set: {
           [F.error]: JSON.stringify({
-            stage: stageOf(before.state),
+            stage: stageOfState(before.state),
             code: 'REELAY_CANCELED',
             message: 'canceled by request',
           }),
+          ...pendingDelivery(before, 'generation.canceled'),
         },
       });
       if (!moved.ok)
@@ -190,10 +193,6 @@ export function createProducer(opts: ProducerOptions = {}) {
       if (ownConnection) await redis.quit();
     },
   };
-}
-
-function stageOf(state: GenerationState) {
-  return state === 'queued' || state === 'submitting' ? 'submit' : state === 'running' ? 'poll' : 'sink';
 }
 
 function dedupeById<T extends { id: string }>(items: T[]): T[] {

@@ -7,7 +7,7 @@
  * A re-run that finds the generation already succeeded only makes sure the event is queued.
  */
 import type { SinkJob } from '@reelay/contracts';
-import { enqueueEvent, F, type GenerationRecord } from '@reelay/core';
+import { enqueueEvent, F, type GenerationRecord, pendingDelivery } from '@reelay/core';
 import type { Job } from 'bullmq';
 import type { StageDeps } from '../deps.ts';
 import { resumeIfRetried } from '../fail-generation.ts';
@@ -57,7 +57,7 @@ export function processSink(
           const done = await deps.store.update(id, {
             to: 'succeeded',
             from: ['copying'],
-            set: { [F.output]: JSON.stringify(output) },
+            set: { [F.output]: JSON.stringify(output), ...pendingDelivery(record, 'generation.succeeded') },
             unset: [F.videoUrl],
           });
           if (!done.ok) return 'generation moved on during copy';

@@ -7,7 +7,7 @@
  * MAX_IN_FLIGHT slots are all taken (this job is delayed). Final upstream errors → failed.
  */
 import type { SubmitJob } from '@reelay/contracts';
-import { enqueueEvent, F } from '@reelay/core';
+import { enqueueEvent, F, pendingDelivery } from '@reelay/core';
 import { isVtrixError } from '@reelay/vtrix';
 import { DelayedError, type Job, RateLimitError } from 'bullmq';
 import type { StageDeps } from '../deps.ts';
@@ -84,7 +84,12 @@ export function processSubmit(job: Job<SubmitJob>, deps: StageDeps, token?: stri
       to: 'running',
       from: ['submitting'],
       unset: [F.submitIntentOpen],
-      set: { [F.taskId]: taskId, [F.submittedAt]: deps.now(), [F.pollN]: 1 },
+      set: {
+        [F.taskId]: taskId,
+        [F.submittedAt]: deps.now(),
+        [F.pollN]: 1,
+        ...pendingDelivery(record, 'generation.running'),
+      },
     });
     if (!running.ok) {
       // Canceled (or finished by a duplicate) while the create was in flight: this task is orphaned upstream.
