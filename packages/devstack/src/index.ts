@@ -14,3 +14,4 @@ export {
   type WebhookReceiver,
   type WebhookReceiverOptions,
 } from './webhook-receiver.ts';
+export { deletePrefix } from './delete-prefix.ts';

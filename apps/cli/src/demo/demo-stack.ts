@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createLogger, type Logger, type ReelayConfig } from '@reelay/core';
 import {
+  deletePrefix,
   ensureRedis,
   type LocalS3,
   startS3,
@@ -9,7 +10,6 @@ import {
   type WebhookReceiver,
 } from '@reelay/devstack';
 import { createProducer, type Producer } from '@reelay/producer';
-import { Redis } from 'ioredis';
 import { createSimulator, type Simulator } from 'simulator';
 import { loadWorkerConfig, type RunningWorker, startWorker } from 'worker';
 
@@ -90,7 +90,7 @@ export async function startDemoStack(env: Record<string, string | undefined>): P
   // A fresh prefix per run unless one is named: a demo never picks up another run's jobs.
   const prefix = env.REELAY_QUEUE_PREFIX ?? `reelay-demo-${Date.now().toString(36)}`;
   // A generated prefix is the demo's own: its keys go when it ends. A named one is kept.
-  if (!env.REELAY_QUEUE_PREFIX) closers.splice(1, 0, () => deleteKeys(redis.url, prefix));
+  if (!env.REELAY_QUEUE_PREFIX) closers.splice(1, 0, () => deletePrefix(redis.url, prefix));
   const config = loadWorkerConfig({
     SUBMIT_RATE_PER_SEC: '0',
     METRICS_PORT: '0',
@@ -140,16 +140,3 @@ export async function startDemoStack(env: Record<string, string | undefined>): P
   };
 }
 
-async function deleteKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
