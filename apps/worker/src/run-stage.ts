@@ -53,7 +53,7 @@ export async function runStage(
         { ...log, httpStatus: e.httpStatus },
         'upstream refused our credentials or balance: operator attention needed',
       );
-    const record = await deps.store.get(generationId);
+    const record = await deps.store.get(generationId, { attempts: false });
     if (record) await failGeneration(deps, record, error);
     throw final ? new UnrecoverableError(error.message) : e;
   }

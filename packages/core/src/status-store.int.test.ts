@@ -181,6 +181,10 @@ describe('status store', () => {
       },
     ]);
     expect(await redis.ttl(`${prefix}:gen:${g.id}:dlv`)).toBeGreaterThan(3_500);
+    // The stages' lighter read: the delivery state without the attempt log.
+    expect((await store.get(g.id, { attempts: false }))?.deliveries).toEqual([
+      expect.objectContaining({ state: 'delivered', attempts: [] }),
+    ]);
     expect(await store.recordDelivery(newGenerationId(), 'generation.failed', 'pending')).toBe(false);
   });
 

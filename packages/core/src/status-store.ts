@@ -106,7 +106,12 @@ export function createStatusStore(
     return out;
   }
 
-  async function get(id: string): Promise<GenerationRecord | undefined> {
+  /**
+   * Reads a record. Stages pass `{ attempts: false }`: they never need the delivery-attempt
+   * log, and one HGETALL is a quarter of the commands of the MULTI that also reads it.
+   */
+  async function get(id: string, opts: { attempts?: boolean } = {}): Promise<GenerationRecord | undefined> {
+    if (opts.attempts === false) return decodeRecord(id, await redis.hgetall(keys.record(id)), []);
     const [[, hash], [, list]] = (await redis
       .multi()
       .hgetall(keys.record(id))

@@ -31,7 +31,7 @@ export const isDeliveryRetry = (e: unknown): e is DeliveryRetryError =>
 
 export async function processNotify(job: Job<NotifyJob>, deps: StageDeps): Promise<string> {
   const { generationId: id, event } = job.data;
-  const record = await deps.store.get(id);
+  const record = await deps.store.get(id, { attempts: false });
   if (!record) return 'no such generation';
   const url = record.webhook?.url;
   if (!url) return 'no webhook target';

@@ -30,7 +30,7 @@ export function processPoll(
     deps,
     async () => {
       const { generationId: id, n } = job.data;
-      const stored = await deps.store.get(id);
+      const stored = await deps.store.get(id, { attempts: false });
       if (!stored) return 'no such generation';
       const record = await resumeIfRetried(deps, stored, 'poll');
       const gate = gatePoll(record, n);

@@ -30,7 +30,7 @@ export function processSink(
     deps,
     async () => {
       const id = job.data.generationId;
-      const stored = await deps.store.get(id);
+      const stored = await deps.store.get(id, { attempts: false });
       if (!stored) return 'no such generation';
       if (stored.state === 'succeeded') {
         await enqueueEvent(deps.queues, stored, 'generation.succeeded');

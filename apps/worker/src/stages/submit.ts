@@ -24,7 +24,7 @@ export const SLOT_WAIT_MS = 1_000;
 export function processSubmit(job: Job<SubmitJob>, deps: StageDeps, token?: string): Promise<string> {
   return runStage('submit', job, deps, async () => {
     const id = job.data.generationId;
-    const record = await deps.store.get(id);
+    const record = await deps.store.get(id, { attempts: false });
     if (!record) return 'no such generation';
     const decision = decideSubmit(record);
     if (decision.kind === 'skip') return decision.reason;
