@@ -1,0 +1,71 @@
+import { ConfigError } from '@reelay/core';
+import { describe, expect, it } from 'vitest';
+import { authProblems, isLoopbackHost, loadApiConfig, parseApiEnv } from './api-config.ts';
+
+const problemsOf = (env: Record<string, string>): string[] => {
+  try {
+    loadApiConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('API configuration', () => {
+  it('has defaults for everything but the tokens', () => {
+    const c = loadApiConfig({ API_TOKENS: 'one, two ,,' });
+    expect(c.api).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      tokens: ['one', 'two'],
+      bodyLimitBytes: 1024 * 1024,
+      allowNoAuth: false,
+    });
+    expect(c.prefix).toBe('reelay');
+  });
+
+  it('reads every variable, treating empty as unset', () => {
+    const c = loadApiConfig({
+      HOST: '0.0.0.0',
+      API_PORT: '9000',
+      API_TOKENS: 'x',
+      API_BODY_LIMIT_BYTES: '4096',
+      API_ALLOW_NO_AUTH: '',
+    });
+    expect(c.api).toMatchObject({ host: '0.0.0.0', port: 9000, bodyLimitBytes: 4096, allowNoAuth: false });
+  });
+
+  it("names every bad variable, core's and the API's, in one error", () => {
+    const problems = problemsOf({ API_PORT: 'x', API_BODY_LIMIT_BYTES: '10', LOG_LEVEL: 'loud' });
+    const named = problems.map((p) => p.split(':')[0]);
+    expect(named).toEqual(
+      expect.arrayContaining(['API_PORT', 'API_BODY_LIMIT_BYTES', 'LOG_LEVEL', 'API_TOKENS']),
+    );
+  });
+
+  it('refuses to run without tokens unless allowed, and then only on loopback', () => {
+    expect(problemsOf({}).join()).toContain('API_TOKENS: is required');
+    expect(problemsOf({ API_ALLOW_NO_AUTH: 'true', HOST: '0.0.0.0' }).join()).toContain(
+      'API_ALLOW_NO_AUTH: only allowed when HOST is a loopback address',
+    );
+    expect(loadApiConfig({ API_ALLOW_NO_AUTH: 'true' }).api).toMatchObject({ tokens: [], allowNoAuth: true });
+    expect(loadApiConfig({ API_ALLOW_NO_AUTH: 'true', HOST: '::1' }).api.host).toBe('::1');
+    expect(authProblems({ tokens: ['t'], allowNoAuth: true, host: '0.0.0.0' })).toEqual([]);
+  });
+
+  it('never echoes a token in a problem', () => {
+    const result = parseApiEnv({ API_TOKENS: 'good-token,bad token with spaces' });
+    expect(result).toEqual({
+      ok: false,
+      problems: ['API_TOKENS: token 2 must be visible ASCII without spaces'],
+    });
+  });
+
+  it('knows loopback hosts', () => {
+    for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]'])
+      expect(isLoopbackHost(h)).toBe(true);
+    for (const h of ['0.0.0.0', '10.0.0.1', '::', 'example.com', '127.0.0.1.evil.com'])
+      expect(isLoopbackHost(h)).toBe(false);
+  });
+});

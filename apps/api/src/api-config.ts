@@ -1,0 +1,118 @@
+import { ConfigError, loadConfig, type ReelayConfig } from '@reelay/core';
+import { z } from 'zod';
+
+/** @defaultValue 1 MiB: room for a request with small inline images; larger ones belong at a URL. */
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+const MAX_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/** The API's own settings, beside core's ReelayConfig. */
+export type ApiSettings = {
+  /** HOST: interface to bind. @defaultValue `127.0.0.1` */
+  host: string;
+  /** API_PORT (0 picks a free port). @defaultValue 8080 */
+  port: number;
+  /** API_TOKENS: accepted bearer tokens, comma-separated (several allow rotation). */
+  tokens: string[];
+  /** API_BODY_LIMIT_BYTES. @defaultValue 1048576 */
+  bodyLimitBytes: number;
+  /** API_ALLOW_NO_AUTH: run without tokens, only when bound to loopback. @defaultValue false */
+  allowNoAuth: boolean;
+};
+export type ApiConfig = ReelayConfig & { api: ApiSettings };
+
+const ApiEnvFields = {
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  API_PORT: z.coerce
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be an integer from 0 to 65535' })
+    .min(0, { error: 'must be an integer from 0 to 65535' })
+    .max(65_535, { error: 'must be an integer from 0 to 65535' })
+    .default(8080),
+  API_TOKENS: z.string().default(''),
+  API_BODY_LIMIT_BYTES: z.coerce
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be an integer' })
+    .min(1024, { error: 'must be at least 1024' })
+    .max(MAX_BODY_LIMIT_BYTES, { error: `must be at most ${MAX_BODY_LIMIT_BYTES}` })
+    .default(DEFAULT_BODY_LIMIT_BYTES),
+  API_ALLOW_NO_AUTH: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+};
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase();
+  return h === 'localhost' || h === '::1' || h === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/** Tokens from API_TOKENS; problems name a token by position, never by value. */
+export function parseTokens(raw: string): { tokens: string[]; problems: string[] } {
+  const tokens = raw
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  const problems = tokens.flatMap((t, i) =>
+    /^[\x21-\x7e]+$/.test(t) ? [] : [`API_TOKENS: token ${i + 1} must be visible ASCII without spaces`],
+  );
+  return { tokens, problems };
+}
+
+/** Refuses to serve without auth unless explicitly allowed, and then only on loopback. */
+export function authProblems(api: Pick<ApiSettings, 'tokens' | 'allowNoAuth' | 'host'>): string[] {
+  if (api.tokens.length) return [];
+  if (!api.allowNoAuth)
+    return [
+      'API_TOKENS: is required (comma-separated bearer tokens) unless API_ALLOW_NO_AUTH=true on loopback',
+    ];
+  if (!isLoopbackHost(api.host))
+    return [`API_ALLOW_NO_AUTH: only allowed when HOST is a loopback address, not ${api.host}`];
+  return [];
+}
+
+/** The API's settings from the environment, or every problem with them. Empty counts as unset. */
+export function parseApiEnv(
+  env: Record<string, string | undefined>,
+): { ok: true; value: ApiSettings } | { ok: false; problems: string[] } {
+  const problems: string[] = [];
+  // Field by field, so one bad variable does not hide the checks of the others.
+  const field = <K extends keyof typeof ApiEnvFields>(
+    name: K,
+  ): z.output<(typeof ApiEnvFields)[K]> | undefined => {
+    const raw = env[name]?.trim() ? env[name] : undefined;
+    const parsed = ApiEnvFields[name].safeParse(raw);
+    if (parsed.success) return parsed.data as z.output<(typeof ApiEnvFields)[K]>;
+    problems.push(...parsed.error.issues.map((i) => `${name}: ${i.message}`));
+    return undefined;
+  };
+  const host = field('HOST');
+  const port = field('API_PORT');
+  const bodyLimitBytes = field('API_BODY_LIMIT_BYTES');
+  const allowNoAuth = field('API_ALLOW_NO_AUTH');
+  const parsedTokens = parseTokens(field('API_TOKENS') ?? '');
+  problems.push(...parsedTokens.problems);
+  const tokens = parsedTokens.tokens;
+  if (host !== undefined && allowNoAuth !== undefined)
+    problems.push(...authProblems({ tokens, allowNoAuth, host }));
+  if (problems.length || host === undefined || port === undefined || bodyLimitBytes === undefined)
+    return { ok: false, problems };
+  return { ok: true, value: { host, port, tokens, bodyLimitBytes, allowNoAuth: allowNoAuth ?? false } };
+}
+
+/**
+ * Core's configuration plus the API's variables. Throws one ConfigError naming every bad
+ * variable of both (core's schema stops at its own problems, so they are merged here).
+ */
+export function loadApiConfig(env: Record<string, string | undefined>): ApiConfig {
+  const api = parseApiEnv(env);
+  const apiProblems = api.ok ? [] : api.problems;
+  let core: ReelayConfig;
+  try {
+    core = loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError([...e.problems, ...apiProblems]);
+    throw e;
+  }
+  if (!api.ok) throw new ConfigError(apiProblems);
+  return { ...core, api: api.value };
+}

@@ -1,0 +1,47 @@
+import { ConfigError, createLogger } from '@reelay/core';
+import { type ApiConfig, loadApiConfig } from './api-config.ts';
+import { type RunningApi, startApi } from './start-api.ts';
+
+/**
+ * `reelay api`: the HTTP API until SIGTERM/SIGINT, then ends open event streams, closes and
+ * exits 0. A bad environment exits 1 naming every bad variable.
+ */
+export async function runApiProcess(env: Record<string, string | undefined> = process.env): Promise<void> {
+  let config: ApiConfig;
+  try {
+    config = loadApiConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`reelay api: ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const log = createLogger({ level: config.logLevel, name: 'reelay-api' });
+  let running: RunningApi;
+  try {
+    running = await startApi(config, { logger: log });
+  } catch (err) {
+    log.fatal({ err }, 'api failed to start');
+    process.exit(1);
+  }
+  // The count of tokens, never a token.
+  log.info({ url: running.url, tokens: config.api.tokens.length }, 'api listening');
+  if (!config.api.tokens.length) log.warn('API_ALLOW_NO_AUTH: serving without authentication');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    running.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}

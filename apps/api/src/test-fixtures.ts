@@ -1,0 +1,76 @@
+/** Shared by the integration tests: a server on its own key prefix, and cleanup of that prefix. */
+import { randomUUID } from 'node:crypto';
+import type { GenerationRequest } from '@reelay/contracts';
+import { createProducer, type Producer } from '@reelay/producer';
+import { Redis } from 'ioredis';
+import { type ApiServer, type ApiServerOptions, createApiServer } from './server.ts';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const TOKENS = ['tok_alpha_5b0c1e0f9d2a4c7e', 'tok_beta_8f3e2d1c0b9a7f6e'] as const;
+export const AUTH = { authorization: `Bearer ${TOKENS[0]}` };
+
+export const validRequest = (prompt = 'a small black cat'): GenerationRequest => ({
+  input: { prompt, media: [{ type: 'first_frame', url: 'https://example.com/cat.png' }] },
+  parameters: { duration: 5, resolution: '720P' },
+});
+
+export async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
+  for await (const keys of redis.scanStream({ match: pattern, count: 1000 }))
+    if ((keys as string[]).length) await redis.del(...(keys as string[]));
+}
+
+export type Fixture = {
+  prefix: string;
+  producer: Producer;
+  app: ApiServer;
+  /** A plain connection for assertions (key counts, PUBSUB). */
+  redis: Redis;
+  /** Jobs in the submit queue, in any state. */
+  submitJobs(): Promise<number>;
+  /** Status records under this prefix. */
+  records(): Promise<number>;
+  close(): Promise<void>;
+};
+
+type FixtureOptions = Partial<ApiServerOptions>;
+
+export function createFixture(
+  opts: FixtureOptions | ((producer: Producer, prefix: string) => FixtureOptions) = {},
+): Fixture {
+  const prefix = `test-${randomUUID()}`;
+  const redis = new Redis(REDIS_URL);
+  const producer = createProducer({ redisUrl: REDIS_URL, prefix });
+  const extra = typeof opts === 'function' ? opts(producer, prefix) : opts;
+  const app = createApiServer({ producer, tokens: [...TOKENS], ...extra });
+  return {
+    prefix,
+    producer,
+    app,
+    redis,
+    async submitJobs() {
+      const counts = await producer.internals.queues.submit.getJobCounts();
+      return Object.values(counts).reduce((a, b) => a + b, 0);
+    },
+    async records() {
+      let n = 0;
+      for await (const keys of redis.scanStream({ match: `${prefix}:gen:*`, count: 1000 }))
+        n += (keys as string[]).filter((k) => !k.endsWith(':dlv')).length;
+      return n;
+    },
+    async close() {
+      await app.close();
+      await producer.close();
+      await deleteKeys(redis, `${prefix}:*`);
+      await redis.quit();
+    },
+  };
+}
+
+/** Polls `check` until it returns true; fails after `timeoutMs` (no fixed sleeps in tests). */
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

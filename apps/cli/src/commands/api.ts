@@ -1,0 +1,6 @@
+import { runApiProcess } from 'api';
+
+export async function runApi(): Promise<number> {
+  await runApiProcess(process.env);
+  return -1;
+}
