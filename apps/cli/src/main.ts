@@ -9,6 +9,7 @@ commands:
   demo                 the whole pipeline on an embedded default (simulator, s3rver, webhook
                        receiver; Redis from REDIS_URL or started locally), ending with a check table
   worker               run every stage until SIGTERM/SIGINT
+  dashboard            bull-board for operators, with a find-a-generation page, on DASHBOARD_PORT
   api                  the HTTP API (POST/GET/DELETE /v1/generations, SSE, /openapi.json) on API_PORT
   simulator            run the Vtrix-compatible upstream (SIM_* variables)
   enqueue [file]       enqueue a generation request read from a JSON file or stdin; prints {"id": …}
@@ -22,6 +23,7 @@ const commands: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./commands/demo.ts')).runDemo,
   worker: async () => (await import('./commands/worker.ts')).runWorker,
   api: async () => (await import('./commands/api.ts')).runApi,
+  dashboard: async () => (await import('./commands/dashboard.ts')).runDashboard,
   simulator: async () => (await import('./commands/simulator.ts')).runSimulator,
   enqueue: async () => (await import('./commands/enqueue.ts')).runEnqueue,
   status: async () => (await import('./commands/status.ts')).runStatus,

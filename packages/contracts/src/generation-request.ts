@@ -44,7 +44,8 @@ export const GenerationInput = z
           params: { rule: 'url_form' },
         });
     });
-    const combo = mediaCombinationProblem(seen);
+    // An empty list already broke `min(1)`: one problem, said once.
+    const combo = seen.size ? mediaCombinationProblem(seen) : undefined;
     if (combo)
       ctx.addIssue({
         code: 'custom',

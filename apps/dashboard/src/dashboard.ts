@@ -1,0 +1,71 @@
+import type { Logger, StageQueues, StatusStore } from '@reelay/core';
+import type { Producer } from '@reelay/producer';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
+import type { DashboardAuth } from './auth-mode.ts';
+import { basicAuthMatches, WWW_AUTHENTICATE } from './basic-auth.ts';
+import { boardPlugin } from './board.ts';
+import { findRoutes } from './find-routes.ts';
+import { normalizeBasePath } from './job-links.ts';
+
+export type DashboardOptions = {
+  /** The four stage queues. @defaultValue the producer's */
+  queues?: StageQueues;
+  /** The status store, for "find a generation". @defaultValue the producer's */
+  store?: StatusStore;
+  /** Where queues and store come from when they are not given. */
+  producer?: Producer;
+  auth: DashboardAuth;
+  logger: Logger;
+  /** Path the dashboard is served under, e.g. `/ops`. @defaultValue `/` */
+  basePath?: string;
+};
+
+/**
+ * The operators' dashboard as a fastify instance (not listening: call `listen`, or `inject` in
+ * tests): bull-board over the four stage queues at `<base>/`, and "find a generation" at
+ * `<base>/find`. One onRequest hook at the root guards every route — bull-board's pages, API and
+ * static files, the find pages, and the 404 handler.
+ */
+export function createDashboard(opts: DashboardOptions): FastifyInstance {
+  const queues = opts.queues ?? opts.producer?.internals.queues;
+  const store = opts.store ?? opts.producer?.internals.store;
+  if (!queues || !store) throw new TypeError('createDashboard: pass queues and store, or a producer');
+  const basePath = normalizeBasePath(opts.basePath);
+  const app = Fastify({
+    // A pino Logger is a FastifyBaseLogger; widening keeps the instance's type the default one.
+    loggerInstance: opts.logger as FastifyBaseLogger,
+    // bull-board polls every few seconds: a line per request would drown everything else.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  app.addHook('onRequest', guard(opts.auth, opts.logger));
+  app.addHook('onError', async (req, _reply, err) => {
+    opts.logger.error({ err, method: req.method, url: req.url }, 'dashboard request failed');
+  });
+  const prefix = basePath ? { prefix: basePath } : {};
+  app.register(boardPlugin(queues, basePath), prefix);
+  app.register(findRoutes({ queues, store, basePath }), prefix);
+  return app;
+}
+
+function guard(auth: DashboardAuth, logger: Logger) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    // bull-board URLs name queues and jobs; keep them out of the font CDN's referrer logs.
+    reply.header('referrer-policy', 'no-referrer');
+    if (auth.kind !== 'basic' || basicAuthMatches(req.headers.authorization, auth)) return;
+    logger.debug({ method: req.method, url: req.url, ip: req.ip }, 'dashboard: unauthenticated request');
+    return reply
+      .code(401)
+      .header('www-authenticate', WWW_AUTHENTICATE)
+      .header('cache-control', 'no-store')
+      .type('text/plain; charset=utf-8')
+      .send('authentication required\n');
+  };
+}

@@ -1,0 +1,44 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { type FindDeps, findGeneration } from './find-generation.ts';
+import { findPage } from './find-page.ts';
+
+/** The page has no script and loads nothing: a strict policy costs nothing. */
+const PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+type FindQuery = { Querystring: { q?: string | string[] } };
+
+/**
+ * `<base>/find?q=` (HTML) and `<base>/find.json?q=` (JSON): a generation by id or idempotency
+ * key, its status record redacted, and links to its jobs in bull-board.
+ */
+export function findRoutes(deps: FindDeps): FastifyPluginAsync {
+  return async (app) => {
+    app.get<FindQuery>('/find', async (req, reply) => {
+      const q = firstOf(req.query.q);
+      const result = q ? await findGeneration(q, deps) : undefined;
+      return reply
+        .code(result && !result.found ? 404 : 200)
+        .header('cache-control', 'no-store')
+        .header('content-security-policy', PAGE_CSP)
+        .type('text/html; charset=utf-8')
+        .send(findPage(result, deps.basePath));
+    });
+
+    app.get<FindQuery>('/find.json', async (req, reply) => {
+      reply.header('cache-control', 'no-store');
+      const q = firstOf(req.query.q);
+      if (!q)
+        return reply
+          .code(400)
+          .send({ error: 'missing_query', message: 'pass ?q=<generation id or idempotency key>' });
+      const result = await findGeneration(q, deps);
+      return reply.code(result.found ? 200 : 404).send(result);
+    });
+  };
+}
+
+function firstOf(q: string | string[] | undefined): string | undefined {
+  const v = (Array.isArray(q) ? q[0] : q)?.trim();
+  return v ? v : undefined;
+}
