@@ -1,4 +1,4 @@
-import { ConfigError, createLogger } from '@reelay/core';
+import { closeOnSignals, createLogger, loadOrExit } from '@reelay/core';
 import { type ApiConfig, loadApiConfig } from './api-config.ts';
 import { type RunningApi, startApi } from './start-api.ts';
 
@@ -7,16 +7,7 @@ import { type RunningApi, startApi } from './start-api.ts';
  * exits 0. A bad environment exits 1 naming every bad variable.
  */
 export async function runApiProcess(env: Record<string, string | undefined> = process.env): Promise<void> {
-  let config: ApiConfig;
-  try {
-    config = loadApiConfig(env);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`reelay api: ${e.message}\n`);
-      process.exit(1);
-    }
-    throw e;
-  }
+  const config: ApiConfig = loadOrExit('api', () => loadApiConfig(env));
   const log = createLogger({ level: config.logLevel, name: 'reelay-api' });
   let running: RunningApi;
   try {
@@ -29,19 +20,5 @@ export async function runApiProcess(env: Record<string, string | undefined> = pr
   log.info({ url: running.url, tokens: config.api.tokens.length }, 'api listening');
   if (!config.api.tokens.length) log.warn('API_ALLOW_NO_AUTH: serving without authentication');
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    running.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  closeOnSignals(log, () => running.close());
 }

@@ -39,7 +39,6 @@ export function boardPlugin(queues: StageQueues, basePath: string): FastifyPlugi
   return server.registerPlugin();
 }
 
-
 function stageAdapter(queue: Queue, description: string): BullMQAdapter {
   const adapter = new BullMQAdapter(queue, { readOnlyMode: false, allowRetries: true, description });
   adapter.setFormatter('data', redactForDisplay);

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { ConfigError, createLogger } from '@reelay/core';
+import { closeOnSignals, createLogger, loadOrExit } from '@reelay/core';
 import { createProducer } from '@reelay/producer';
 import { type DashboardConfig, loadDashboardConfig } from './config.ts';
 import { createDashboard } from './dashboard.ts';
@@ -12,16 +12,7 @@ import { createDashboard } from './dashboard.ts';
 export async function runDashboardProcess(
   env: Record<string, string | undefined> = process.env,
 ): Promise<void> {
-  let config: DashboardConfig;
-  try {
-    config = loadDashboardConfig(env);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`reelay dashboard: ${e.message}\n`);
-      process.exit(1);
-    }
-    throw e;
-  }
+  const config: DashboardConfig = loadOrExit('dashboard', () => loadDashboardConfig(env));
   const log = createLogger({ level: config.reelay.logLevel, name: 'reelay-dashboard' });
   if (config.auth.kind === 'none')
     log.warn(
@@ -54,21 +45,10 @@ export async function runDashboardProcess(
     'dashboard listening',
   );
 
-  const stop = (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    app
-      .close()
-      .then(() => producer.close())
-      .then(
-        () => process.exit(0),
-        (err) => {
-          log.error({ err }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  closeOnSignals(log, async () => {
+    await app.close();
+    await producer.close();
+  });
 }
 
 if (import.meta.main) await runDashboardProcess();

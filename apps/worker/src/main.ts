@@ -1,19 +1,17 @@
-import { ConfigError, createLogger, createRedis, judgeRedis, readRedisFacts } from '@reelay/core';
+import {
+  closeOnSignals,
+  createLogger,
+  createRedis,
+  judgeRedis,
+  loadOrExit,
+  readRedisFacts,
+} from '@reelay/core';
 import { startWorker } from './runtime.ts';
 import { loadWorkerConfig } from './worker-config.ts';
 
 /** `reelay worker`: runs every stage until SIGTERM/SIGINT, then shuts down within SHUTDOWN_TIMEOUT_MS. */
 export async function runWorkerProcess(env: Record<string, string | undefined> = process.env): Promise<void> {
-  let config: ReturnType<typeof loadWorkerConfig>;
-  try {
-    config = loadWorkerConfig(env);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`reelay worker: ${e.message}\n`);
-      process.exit(1);
-    }
-    throw e;
-  }
+  const config = loadOrExit('worker', () => loadWorkerConfig(env));
   const log = createLogger({ level: config.logLevel, name: 'reelay-worker' });
   if (!config.webhook.signingSecrets.length)
     log.warn('WEBHOOK_SIGNING_SECRET is not set: webhooks cannot be sent');
@@ -29,18 +27,7 @@ export async function runWorkerProcess(env: Record<string, string | undefined> =
     probe.disconnect();
   }
   const running = startWorker(config, log);
-  const stop = (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    running.close().then(
-      () => process.exit(0),
-      (err) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  closeOnSignals(log, () => running.close());
 }
 
 if (import.meta.main) await runWorkerProcess();

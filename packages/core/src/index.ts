@@ -2,6 +2,7 @@ export * from './config.ts';
 export * from './events.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
+export * from './process-lifecycle.ts';
 export * from './queues.ts';
 export * from './record-codec.ts';
 export * from './redact.ts';
