@@ -1,4 +1,4 @@
-import type { GenerationError, GenerationState, StageName } from '@reelay/contracts';
+import type { EventType, GenerationError, GenerationState, StageName } from '@reelay/contracts';
 import { enqueueEvent, F, type GenerationRecord, pendingDelivery } from '@reelay/core';
 import type { StageDeps } from './deps.ts';
 
@@ -54,4 +54,20 @@ export async function resumeIfRetried(
   deps.log.info({ generationId: record.id, stage }, 'generation resumed by a retried job');
   const { error: _e, ...rest } = record;
   return { ...rest, state: to, ...(stage === 'poll' ? { deadlineAt: Number(set[F.deadline]) } : {}) };
+}
+
+const TERMINAL_EVENT: Partial<Record<GenerationState, EventType>> = {
+  succeeded: 'generation.succeeded',
+  failed: 'generation.failed',
+  canceled: 'generation.canceled',
+};
+
+/**
+ * A stage that finds its generation already ended makes sure the ending's event is queued: a
+ * crash may have come between the state change and queueing it. The event's job id makes this
+ * a no-op when it was queued.
+ */
+export async function ensureTerminalEvent(deps: StageDeps, record: GenerationRecord): Promise<void> {
+  const event = TERMINAL_EVENT[record.state];
+  if (event) await enqueueEvent(deps.queues, record, event);
 }

@@ -31,10 +31,14 @@ describe('gatePoll', () => {
     expect(gatePoll(running, 0).kind).toBe('skip');
     expect(gatePoll(running, 5).kind).toBe('skip');
   });
+  it('lets the completing poll, and only it, hand off to the sink again after a crash', () => {
+    expect(gatePoll({ ...running, state: 'copying' }, 2)).toEqual({ kind: 'handoff' });
+    expect(gatePoll({ ...running, state: 'copying' }, 1).kind).toBe('skip');
+  });
   it('skips generations that are not running', () => {
-    expect(gatePoll({ ...running, state: 'copying' }, 2)).toEqual({
+    expect(gatePoll({ ...running, state: 'succeeded' }, 2)).toEqual({
       kind: 'skip',
-      reason: 'generation is copying',
+      reason: 'generation is succeeded',
     });
     expect(gatePoll({ ...running, state: 'canceled' }, 2).kind).toBe('skip');
   });

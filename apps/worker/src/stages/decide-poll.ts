@@ -6,6 +6,8 @@ export type PollGate =
   | { kind: 'skip'; reason: string }
   /** A crash came between counting this poll and adding the next: add it again (a no-op if it exists). */
   | { kind: 'reschedule'; n: number }
+  /** This poll saw completion and a crash came before the sink job was added: add it again. */
+  | { kind: 'handoff' }
   | { kind: 'poll'; taskId: string };
 
 /**
@@ -13,6 +15,8 @@ export type PollGate =
  * number matches may read the task, so two chains of polls can never run for one generation.
  */
 export function gatePoll(record: GenerationRecord, n: number): PollGate {
+  // The completing poll leaves the counter at its own number: only it may re-add the sink job.
+  if (record.state === 'copying' && record.pollN === n) return { kind: 'handoff' };
   if (record.state !== 'running') return { kind: 'skip', reason: `generation is ${record.state}` };
   const taskId = record.upstream.taskId;
   if (!taskId) return { kind: 'skip', reason: 'no upstream task id' };

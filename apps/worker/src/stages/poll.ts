@@ -10,7 +10,7 @@ import { F } from '@reelay/core';
 import { isVtrixError, type VtrixTask } from '@reelay/vtrix';
 import { type Job, RateLimitError } from 'bullmq';
 import type { StageDeps } from '../deps.ts';
-import { resumeIfRetried } from '../fail-generation.ts';
+import { ensureTerminalEvent, resumeIfRetried } from '../fail-generation.ts';
 import { pollDelay } from '../poll-schedule.ts';
 import { rateLimitWaitMs } from '../rate-limit-wait.ts';
 import { runStage } from '../run-stage.ts';
@@ -34,7 +34,14 @@ export function processPoll(
       if (!stored) return 'no such generation';
       const record = await resumeIfRetried(deps, stored, 'poll');
       const gate = gatePoll(record, n);
-      if (gate.kind === 'skip') return gate.reason;
+      if (gate.kind === 'skip') {
+        await ensureTerminalEvent(deps, record);
+        return gate.reason;
+      }
+      if (gate.kind === 'handoff') {
+        await deps.queues.sink.add('sink', { generationId: id }, { jobId: jobIds.sink(id) });
+        return 'completed; sink job re-added';
+      }
       if (gate.kind === 'reschedule') {
         await schedulePoll(deps, id, gate.n, pollDelay(deps.poll, gate.n, deps.random));
         return `poll ${gate.n} re-added`;

@@ -10,7 +10,7 @@ import type { SinkJob } from '@reelay/contracts';
 import { enqueueEvent, F, type GenerationRecord, pendingDelivery } from '@reelay/core';
 import type { Job } from 'bullmq';
 import type { StageDeps } from '../deps.ts';
-import { resumeIfRetried } from '../fail-generation.ts';
+import { ensureTerminalEvent, resumeIfRetried } from '../fail-generation.ts';
 import { runStage } from '../run-stage.ts';
 import { copyToS3, isUrlExpired } from '../s3-copy.ts';
 import { StageError } from '../stage-error.ts';
@@ -32,12 +32,11 @@ export function processSink(
       const id = job.data.generationId;
       const stored = await deps.store.get(id, { attempts: false });
       if (!stored) return 'no such generation';
-      if (stored.state === 'succeeded') {
-        await enqueueEvent(deps.queues, stored, 'generation.succeeded');
-        return 'already copied';
-      }
       const record = await resumeIfRetried(deps, stored, 'sink');
-      if (record.state !== 'copying') return `generation is ${record.state}`;
+      if (record.state !== 'copying') {
+        await ensureTerminalEvent(deps, record);
+        return `generation is ${record.state}`;
+      }
       await deps.store.update(id, { from: ['copying'], increment: F.attempt('sink') });
 
       const key = `${deps.s3.keyPrefix}${id}.mp4`;

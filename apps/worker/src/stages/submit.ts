@@ -11,6 +11,7 @@ import { enqueueEvent, F, pendingDelivery } from '@reelay/core';
 import { isVtrixError } from '@reelay/vtrix';
 import { DelayedError, type Job, RateLimitError } from 'bullmq';
 import type { StageDeps } from '../deps.ts';
+import { ensureTerminalEvent } from '../fail-generation.ts';
 import { pollDelay } from '../poll-schedule.ts';
 import { rateLimitWaitMs } from '../rate-limit-wait.ts';
 import { runStage } from '../run-stage.ts';
@@ -27,7 +28,10 @@ export function processSubmit(job: Job<SubmitJob>, deps: StageDeps, token?: stri
     const record = await deps.store.get(id, { attempts: false });
     if (!record) return 'no such generation';
     const decision = decideSubmit(record);
-    if (decision.kind === 'skip') return decision.reason;
+    if (decision.kind === 'skip') {
+      await ensureTerminalEvent(deps, record);
+      return decision.reason;
+    }
     if (decision.kind === 'resume-polling') {
       await schedulePoll(deps, id, decision.pollN, pollDelay(deps.poll, decision.pollN, deps.random));
       return `task ${decision.taskId} exists; polling resumed`;
