@@ -99,20 +99,10 @@ export function parseApiEnv(
   return { ok: true, value: { host, port, tokens, bodyLimitBytes, allowNoAuth: allowNoAuth ?? false } };
 }
 
-/**
- * Core's configuration plus the API's variables. Throws one ConfigError naming every bad
- * variable of both (core's schema stops at its own problems, so they are merged here).
- */
+/** Core's configuration plus the API's variables: one ConfigError names every bad variable of both. */
 export function loadApiConfig(env: Record<string, string | undefined>): ApiConfig {
   const api = parseApiEnv(env);
-  const apiProblems = api.ok ? [] : api.problems;
-  let core: ReelayConfig;
-  try {
-    core = loadConfig(env);
-  } catch (e) {
-    if (e instanceof ConfigError) throw new ConfigError([...e.problems, ...apiProblems]);
-    throw e;
-  }
-  if (!api.ok) throw new ConfigError(apiProblems);
+  const core = loadConfig(env, [], api.ok ? [] : api.problems);
+  if (!api.ok) throw new ConfigError(api.problems);
   return { ...core, api: api.value };
 }

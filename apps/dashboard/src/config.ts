@@ -44,16 +44,8 @@ export function parseDashboardEnv(
 /** Reads the whole configuration; one ConfigError names every bad variable, core's and ours. */
 export function loadDashboardConfig(env: Env = process.env): DashboardConfig {
   const own = parseDashboardEnv(env);
-  const ownProblems = own.ok ? [] : own.problems;
-  let reelay: ReelayConfig;
-  try {
-    reelay = loadConfig(env, [() => ownProblems]);
-  } catch (e) {
-    // Core's schema errors stop before extra checks run, so ours are added here.
-    if (e instanceof ConfigError) throw new ConfigError([...new Set([...e.problems, ...ownProblems])]);
-    throw e;
-  }
-  if (!own.ok) throw new ConfigError(ownProblems);
+  const reelay = loadConfig(env, [], own.ok ? [] : own.problems);
+  if (!own.ok) throw new ConfigError(own.problems);
   return { reelay, ...own.settings };
 }
 

@@ -66,6 +66,18 @@ describe('loadConfig', () => {
     ).toThrow(/POLL_MAX_DELAY_MS: must be at least POLL_INITIAL_DELAY_MS[\s\S]*WEBHOOK_SIGNING_SECRET: bad/);
   });
 
+  it("reports an app's own problems together with core's, even when core's schema fails", () => {
+    const problems = (e: unknown) => (e as ConfigError).problems;
+    let err: unknown;
+    try {
+      loadConfig({ LOG_LEVEL: 'loud' }, [], ['API_TOKENS: required']);
+    } catch (e) {
+      err = e;
+    }
+    expect(problems(err)).toEqual(['LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent', 'API_TOKENS: required']);
+    expect(() => loadConfig({}, [], ['API_TOKENS: required'])).toThrow(/API_TOKENS: required/);
+  });
+
   it('says what a worker is missing', () => {
     expect(workerRequirements(loadConfig({}))).toEqual([
       'S3_BUCKET: is required to run the sink stage',

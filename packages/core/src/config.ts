@@ -174,23 +174,28 @@ function toConfig(e: Env) {
 }
 
 /**
- * Reads the configuration from an environment. `extraChecks` lets an app add rules that need
- * packages core must not import (e.g. the webhook secret format); their problems are reported
- * together with the schema's, in one error.
+ * Reads the configuration from an environment. Apps add what core does not know: `extraChecks`
+ * (rules on the parsed config, e.g. the webhook secret format) and `ownProblems` (their own
+ * variables, parsed apart). Every problem, core's and theirs, comes out in one ConfigError.
  */
 export function loadConfig(
   env: Record<string, string | undefined> = process.env,
   extraChecks: ReadonlyArray<(config: ReelayConfig) => string[]> = [],
+  ownProblems: readonly string[] = [],
 ): ReelayConfig {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0] ?? '')}: ${i.message}`));
+    throw new ConfigError([
+      ...parsed.error.issues.map((i) => `${String(i.path[0] ?? '')}: ${i.message}`),
+      ...ownProblems,
+    ]);
   }
   const config = toConfig(parsed.data);
   const problems: string[] = [];
   if (config.poll.maxDelayMs < config.poll.initialDelayMs)
     problems.push('POLL_MAX_DELAY_MS: must be at least POLL_INITIAL_DELAY_MS');
   for (const check of extraChecks) problems.push(...check(config));
+  problems.push(...ownProblems);
   if (problems.length) throw new ConfigError(problems);
   return config;
 }
