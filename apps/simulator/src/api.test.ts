@@ -110,6 +110,15 @@ describe('answerCreate / answerPoll', () => {
     expect(statsOf(state).creates).toBe(1);
   });
 
+  it('lostCreateReplyRate: makes and counts the task, then answers 5xx', () => {
+    const { state, create } = setup({ lostCreateReplyRate: 1 });
+    const reply = create();
+    expect(reply.status).toBeGreaterThanOrEqual(500);
+    expect(statsOf(state).creates).toBe(1);
+    expect(statsOf(state).serverErrors).toBe(1);
+    expect(state.tasks.size).toBe(1);
+  });
+
   it('rejects bad JSON and bad structure with 400 naming the field', () => {
     const { create } = setup();
     expect(create(undefined, Buffer.from('{')).body).toMatchObject({ message: 'body: must be valid JSON' });

@@ -89,6 +89,10 @@ export function answerCreate(state: SimulatorState, request: CreateRequest): Api
   state.counts.creates++;
   const key = request.generationId || `sha256:${createHash('sha256').update(request.body).digest('hex')}`;
   state.createsByGeneration.set(key, (state.createsByGeneration.get(key) ?? 0) + 1);
+  if (state.rng.chance(state.config.lostCreateReplyRate)) {
+    state.counts.serverErrors++;
+    return serverError(state.rng.uint32(), requestId);
+  }
   return ok(state, createReply(task));
 }
 

@@ -43,6 +43,12 @@ const fields = {
   videoBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   /** The next N creates get 400 InvalidParameter; counts down. @defaultValue 0 */
   rejectCreates: nonNegativeInt,
+  /**
+   * Fraction of creates that make (and bill) the task, then answer 5xx: a gateway lost the
+   * reply. The client cannot tell it from a create that never happened: the double-billing
+   * window. @defaultValue 0
+   */
+  lostCreateReplyRate: rate,
 };
 
 const checkRates = (c: { failRate?: number; stuckRate?: number }, ctx: z.RefinementCtx): void => {
@@ -78,6 +84,7 @@ export const defaultConfig: Readonly<SimulatorConfig> = Object.freeze({
   expireFirstUrl: false,
   videoBytes: 0,
   rejectCreates: 0,
+  lostCreateReplyRate: 0,
 });
 
 export const configKeys = Object.keys(fields) as (keyof SimulatorConfig)[];

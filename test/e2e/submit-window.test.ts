@@ -1,0 +1,47 @@
+import { jobIds } from '@reelay/contracts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { simpleRequest } from '../support/requests.ts';
+import { type Stack, startStack } from '../support/stack.ts';
+
+/**
+ * The one double-billing window (README, "No double billing"): the upstream made the task but
+ * its reply was lost. The simulator's lostCreateReplyRate makes exactly that happen.
+ */
+let stack: Stack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+async function firstCreateLost(s: Stack): Promise<string> {
+  s.sim.configure({ lostCreateReplyRate: 1 });
+  const { id } = await s.producer.enqueue(simpleRequest());
+  await expect.poll(() => s.sim.stats().createsByGeneration[id] ?? 0).toBe(1);
+  s.sim.configure({ lostCreateReplyRate: 0 });
+  return id;
+}
+
+describe('the submit window', () => {
+  it('SUBMIT_UNCERTAIN=resubmit: creates again, and the second task is counted and succeeds', async () => {
+    stack = await startStack({ env: { RETRY_BACKOFF_MS: '200' } });
+    const id = await firstCreateLost(stack);
+    const status = await stack.waitForState(id, ['succeeded', 'failed']);
+    expect(status.state).toBe('succeeded');
+    expect(stack.sim.stats().createsByGeneration[id]).toBe(2);
+    expect(status.upstream.submitIntents).toBe(2);
+    expect(await stack.worker.deps.metrics.uncertainSubmits.get()).toMatchObject({ values: [{ value: 1 }] });
+  });
+
+  it('SUBMIT_UNCERTAIN=fail: stops at one create; an operator retry creates anyway', async () => {
+    stack = await startStack({ env: { RETRY_BACKOFF_MS: '200', SUBMIT_UNCERTAIN: 'fail' } });
+    const id = await firstCreateLost(stack);
+    const failed = await stack.waitForState(id, 'failed');
+    expect(failed.error).toMatchObject({ stage: 'submit', code: 'REELAY_SUBMIT_UNCERTAIN', resumable: true });
+    expect(stack.sim.stats().createsByGeneration[id]).toBe(1);
+    const job = await stack.worker.deps.queues.submit.getJob(jobIds.submit(id));
+    expect(await job?.getState()).toBe('failed');
+    await job!.retry();
+    expect((await stack.waitForState(id, 'succeeded')).upstream.taskId).toBeDefined();
+    expect(stack.sim.stats().createsByGeneration[id]).toBe(2);
+  });
+});
