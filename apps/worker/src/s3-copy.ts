@@ -22,7 +22,7 @@ export const isUrlExpired = (e: unknown): e is UrlExpiredError =>
 
 /**
  * Streams a video URL into S3 without holding it in memory: the body flows through a hashing
- * transform into a multipart upload (parts of `partSizeBytes`, two in flight). Size is checked
+ * transform into a multipart upload (parts of `partSizeBytes`, four in flight). Size is checked
  * against Content-Length and against the stored object. On any failure the multipart upload
  * is aborted, so no orphaned parts stay behind.
  */
@@ -66,7 +66,7 @@ export async function copyToS3(
     client: s3.client,
     params: { Bucket: s3.bucket, Key: key, Body: tap, ContentType: 'video/mp4', Metadata: metadata },
     partSize: s3.partSizeBytes,
-    queueSize: 2,
+    queueSize: 4,
     leavePartsOnError: false,
   });
   // Shutdown: abort the multipart upload (no orphaned parts) and the download with it.

@@ -49,6 +49,7 @@ export function createStageDeps(
       recordRetentionS: config.recordRetentionS,
       idempotencyTtlS: config.idempotencyTtlS,
       generationDeadlineMs: config.generationDeadlineMs,
+      inFlightLimit: config.submit.maxInFlight,
     }),
     queues,
     vtrix: instrumentVtrix(rawVtrix, metrics),

@@ -74,7 +74,10 @@ describe('loadConfig', () => {
     } catch (e) {
       err = e;
     }
-    expect(problems(err)).toEqual(['LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent', 'API_TOKENS: required']);
+    expect(problems(err)).toEqual([
+      'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent',
+      'API_TOKENS: required',
+    ]);
     expect(() => loadConfig({}, [], ['API_TOKENS: required'])).toThrow(/API_TOKENS: required/);
   });
 

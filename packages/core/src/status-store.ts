@@ -78,6 +78,8 @@ export function createStatusStore(
     idempotencyTtlS: number;
     now?: () => number;
     generationDeadlineMs?: number;
+    /** MAX_IN_FLIGHT when known: 0 means no slots are kept, so releasing is skipped. */
+    inFlightLimit?: number;
   },
 ) {
   const keys = recordKeys(opts.prefix);
@@ -235,6 +237,7 @@ export function createStatusStore(
       await redis.zrem(keys.deadlines, id);
     },
     async releaseSlot(id: string): Promise<void> {
+      if (opts.inFlightLimit === 0) return;
       await redis.zrem(keys.inFlight, id);
     },
     async slotsInUse(): Promise<number> {

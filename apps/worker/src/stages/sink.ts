@@ -37,7 +37,6 @@ export function processSink(
         await ensureTerminalEvent(deps, record);
         return `generation is ${record.state}`;
       }
-      await deps.store.update(id, { from: ['copying'], increment: F.attempt('sink') });
 
       const key = `${deps.s3.keyPrefix}${id}.mp4`;
       const metadata = { 'generation-id': id, 'task-id': record.upstream.taskId ?? '' };
@@ -56,7 +55,12 @@ export function processSink(
           const done = await deps.store.update(id, {
             to: 'succeeded',
             from: ['copying'],
-            set: { [F.output]: JSON.stringify(output), ...pendingDelivery(record, 'generation.succeeded') },
+            set: {
+              [F.output]: JSON.stringify(output),
+              // BullMQ counts the attempts; the record takes the count with the result (no extra write).
+              [F.attempt('sink')]: job.attemptsMade + 1,
+              ...pendingDelivery(record, 'generation.succeeded'),
+            },
             unset: [F.videoUrl],
           });
           if (!done.ok) return 'generation moved on during copy';
