@@ -18,7 +18,9 @@ afterAll(() => stack?.close());
 
 async function orphanRecord(): Promise<string> {
   const id = newGenerationId();
-  await stack.producer.internals.store.create([{ id, request: simpleRequest(), options: { webhook: { url: stack.receiver.url } }, fingerprint: 'x' }]);
+  await stack.producer.internals.store.create([
+    { id, request: simpleRequest(), options: { webhook: { url: stack.receiver.url } }, fingerprint: 'x' },
+  ]);
   return id;
 }
 
@@ -29,21 +31,74 @@ describe('crash windows', () => {
     const url = (await vtrix.getTask(taskId)).video!.url;
     await vtrix.close();
     const id = await orphanRecord();
-    await stack.producer.internals.store.update(id, { to: 'copying', set: { [F.taskId]: taskId, [F.submittedAt]: Date.now(), [F.pollN]: 3, [F.videoUrl]: url } });
+    await stack.producer.internals.store.update(id, {
+      to: 'copying',
+      set: { [F.taskId]: taskId, [F.submittedAt]: Date.now(), [F.pollN]: 3, [F.videoUrl]: url },
+    });
     // The recovered poll job 3 (the one that saw completion) runs again.
-    await stack.worker.deps.queues.poll.add('poll', { generationId: id, n: 3 }, { jobId: jobIds.poll(id, 3) });
+    await stack.worker.deps.queues.poll.add(
+      'poll',
+      { generationId: id, n: 3 },
+      { jobId: jobIds.poll(id, 3) },
+    );
     const status = await stack.waitForState(id, 'succeeded');
     expect(status.output?.sha256).toBe(await stack.sim.expectedSha256(taskId));
-    await stack.receiver.waitFor((d) => d.some((x) => x.webhookId === webhookIdFor(id, 'generation.succeeded') && x.verified));
+    await stack.receiver.waitFor((d) =>
+      d.some((x) => x.webhookId === webhookIdFor(id, 'generation.succeeded') && x.verified),
+    );
   });
 
   it('a stage failed the generation and died before queueing the event: the re-run queues it', async () => {
     const id = await orphanRecord();
-    await stack.producer.internals.store.update(id, { to: 'failed', set: { [F.error]: JSON.stringify({ stage: 'submit', code: 'REELAY_UPSTREAM_BAD_REQUEST', message: 'bad', resumable: false }) } });
+    await stack.producer.internals.store.update(id, {
+      to: 'failed',
+      set: {
+        [F.error]: JSON.stringify({
+          stage: 'submit',
+          code: 'REELAY_UPSTREAM_BAD_REQUEST',
+          message: 'bad',
+          resumable: false,
+        }),
+      },
+    });
     await stack.worker.deps.queues.submit.add('submit', { generationId: id }, { jobId: jobIds.submit(id) });
     const webhookId = webhookIdFor(id, 'generation.failed');
-    const event = (await stack.receiver.waitFor((d) => d.some((x) => x.webhookId === webhookId))).find((x) => x.webhookId === webhookId);
+    const event = (await stack.receiver.waitFor((d) => d.some((x) => x.webhookId === webhookId))).find(
+      (x) => x.webhookId === webhookId,
+    );
     expect(event?.verified).toBe(true);
-    expect(event?.body).toMatchObject({ type: 'generation.failed', data: { id, error: { code: 'REELAY_UPSTREAM_BAD_REQUEST' } } });
+    expect(event?.body).toMatchObject({
+      type: 'generation.failed',
+      data: { id, error: { code: 'REELAY_UPSTREAM_BAD_REQUEST' } },
+    });
+  });
+
+  it('two runs of one poll: the run whose write is refused adds what the other left undone', async () => {
+    const s = await startStack({
+      sim: { taskDurationMs: 60_000 },
+      env: { POLL_INITIAL_DELAY_MS: '100', POLL_MAX_DELAY_MS: '200' },
+    });
+    try {
+      const { id } = await s.producer.enqueue(simpleRequest());
+      await s.waitForState(id, 'running');
+      // Hold the next upstream read in flight, then play the other run: it advanced the
+      // counter and died before adding the next poll job.
+      s.sim.configure({ latencyMs: 1_500 });
+      const polls = s.sim.stats().polls;
+      await expect.poll(() => s.sim.stats().polls, { timeout: 5_000 }).toBeGreaterThan(polls);
+      const n = (await s.producer.internals.store.get(id))!.pollN;
+      const won = await s.producer.internals.store.update(id, {
+        guard: { field: F.pollN, equals: String(n) },
+        set: { [F.pollN]: n + 1 },
+      });
+      expect(won.ok).toBe(true);
+      s.sim.configure({ latencyMs: 0 });
+      // The in-flight run's own write is refused; it re-reads and adds poll n+1, so polling goes on.
+      await expect
+        .poll(async () => (await s.producer.internals.store.get(id))!.pollN, { timeout: 10_000 })
+        .toBeGreaterThan(n + 1);
+    } finally {
+      await s.close();
+    }
   });
 });

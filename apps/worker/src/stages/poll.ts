@@ -13,6 +13,7 @@ import type { StageDeps } from '../deps.ts';
 import { ensureTerminalEvent, resumeIfRetried } from '../fail-generation.ts';
 import { pollDelay } from '../poll-schedule.ts';
 import { rateLimitWaitMs } from '../rate-limit-wait.ts';
+import { ensureNextJob } from '../repair.ts';
 import { runStage } from '../run-stage.ts';
 import { StageError } from '../stage-error.ts';
 import { decidePoll, gatePoll } from './decide-poll.ts';
@@ -75,7 +76,7 @@ export function processPoll(
             set,
             increment: F.attempt('poll'),
           });
-          if (!advanced.ok) return 'poll superseded';
+          if (!advanced.ok) return ensureNextJob(deps, id, 'poll superseded');
           await schedulePoll(deps, id, n + 1, decision.delayMs);
           return `still running; poll ${n + 1} in ${decision.delayMs} ms`;
         }
@@ -91,7 +92,7 @@ export function processPoll(
             },
             increment: F.attempt('poll'),
           });
-          if (!moved.ok) return 'completion already handled';
+          if (!moved.ok) return ensureNextJob(deps, id, 'completion already handled');
           await deps.store.releaseSlot(id);
           await deps.queues.sink.add('sink', { generationId: id }, { jobId: jobIds.sink(id) });
           return 'completed; copying';

@@ -11,6 +11,7 @@ import { enqueueEvent, F, type GenerationRecord, pendingDelivery } from '@reelay
 import type { Job } from 'bullmq';
 import type { StageDeps } from '../deps.ts';
 import { ensureTerminalEvent, resumeIfRetried } from '../fail-generation.ts';
+import { ensureNextJob } from '../repair.ts';
 import { runStage } from '../run-stage.ts';
 import { copyToS3, isUrlExpired } from '../s3-copy.ts';
 import { StageError } from '../stage-error.ts';
@@ -63,7 +64,7 @@ export function processSink(
             },
             unset: [F.videoUrl],
           });
-          if (!done.ok) return 'generation moved on during copy';
+          if (!done.ok) return ensureNextJob(deps, id, 'generation moved on during copy');
           deps.log.info({ generationId: id, key, size: copied.size }, 'video stored');
           await enqueueEvent(deps.queues, record, 'generation.succeeded');
           return `stored ${copied.size} bytes`;

@@ -6,7 +6,7 @@
  * Waits without burning an attempt on 429 (the whole queue pauses for Retry-After) and when
  * MAX_IN_FLIGHT slots are all taken (this job is delayed). Final upstream errors → failed.
  */
-import type { SubmitJob } from '@reelay/contracts';
+import { isTerminal, type SubmitJob } from '@reelay/contracts';
 import { enqueueEvent, F, pendingDelivery } from '@reelay/core';
 import { isVtrixError } from '@reelay/vtrix';
 import { DelayedError, type Job, RateLimitError } from 'bullmq';
@@ -14,6 +14,7 @@ import type { StageDeps } from '../deps.ts';
 import { ensureTerminalEvent } from '../fail-generation.ts';
 import { pollDelay } from '../poll-schedule.ts';
 import { rateLimitWaitMs } from '../rate-limit-wait.ts';
+import { ensureNextJob } from '../repair.ts';
 import { runStage } from '../run-stage.ts';
 import { StageError } from '../stage-error.ts';
 import { decideSubmit } from './decide-submit.ts';
@@ -96,13 +97,14 @@ export function processSubmit(job: Job<SubmitJob>, deps: StageDeps, token?: stri
       },
     });
     if (!running.ok) {
-      // Canceled (or finished by a duplicate) while the create was in flight: this task is orphaned upstream.
-      await deps.store.releaseSlot(id);
+      // Canceled, or a duplicate run got there first: this task is orphaned upstream. The slot
+      // is the generation's, so it is freed only if the generation has ended.
+      if (running.reason === 'missing' || isTerminal(running.current)) await deps.store.releaseSlot(id);
       deps.log.warn(
         { generationId: id, taskId, state: running.reason === 'missing' ? 'missing' : running.current },
         'upstream task created for a generation that moved on',
       );
-      return 'generation moved on during create';
+      return ensureNextJob(deps, id, 'generation moved on during create');
     }
     deps.log.info({ generationId: id, taskId, stage: 'submit' }, 'upstream task created');
     await schedulePoll(deps, id, 1, pollDelay(deps.poll, 1, deps.random));
