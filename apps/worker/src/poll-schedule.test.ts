@@ -1,18 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import { pollDelay } from './poll-schedule.ts';
 
-const s = { initialDelayMs: 1_000, maxDelayMs: 5_000, factor: 2, deadlineMs: 60_000 };
+const s = {
+  initialDelayMs: 30_000,
+  maxDelayMs: 120_000,
+  ratio: 0.1,
+  slackMs: 1_000,
+  deadlineMs: 1_800_000,
+  jitter: 0.1,
+};
+const none = () => 0;
 
 describe('pollDelay', () => {
-  it('starts at the initial delay, grows by the factor and stops at the cap', () => {
-    const mid = () => 0.5;
-    expect([1, 2, 3, 4, 5].map((n) => pollDelay(s, n, mid))).toEqual([1_000, 2_000, 4_000, 5_000, 5_000]);
+  it('polls first after the initial delay, then in proportion to the time since submit', () => {
+    expect(pollDelay(s, 1, 0, none)).toBe(30_000);
+    expect(pollDelay(s, 2, 30_000, none)).toBe(4_000);
+    expect(pollDelay(s, 5, 300_000, none)).toBe(31_000);
   });
-  it('spreads each delay by ±20% jitter', () => {
-    expect(pollDelay(s, 1, () => 0)).toBe(800);
-    expect(pollDelay(s, 1, () => 0.999999)).toBe(1_200);
+  it('caps the interval', () => {
+    expect(pollDelay(s, 40, 5_000_000, none)).toBe(120_000);
   });
-  it('never schedules faster than 10 ms', () => {
-    expect(pollDelay({ ...s, initialDelayMs: 1 }, 1, () => 0)).toBe(10);
+  it('keeps every detection lag within ratio × duration + slack', () => {
+    // Walk the schedule: any task ending between two polls is seen at the second.
+    let t = 0;
+    for (let n = 1; t < 900_000; n++) {
+      const next = t + pollDelay(s, n, t, () => 0.5);
+      if (n > 1) expect(next - t).toBeLessThanOrEqual(0.1 * t + 1_000);
+      t = next;
+    }
+  });
+  it('jitter only shortens a delay, by at most its fraction', () => {
+    expect(pollDelay(s, 2, 30_000, () => 0.999999)).toBe(3_600);
+    expect(pollDelay({ ...s, initialDelayMs: 1 }, 1, 0, none)).toBe(10);
   });
 });

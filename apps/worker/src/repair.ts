@@ -1,7 +1,7 @@
 import { jobIds } from '@reelay/contracts';
 import type { StageDeps } from './deps.ts';
 import { ensureTerminalEvent } from './fail-generation.ts';
-import { pollDelay } from './poll-schedule.ts';
+import { pollDelay, sinceSubmit } from './poll-schedule.ts';
 import { schedulePoll } from './stages/schedule-poll.ts';
 
 /**
@@ -17,7 +17,12 @@ export async function ensureNextJob(deps: StageDeps, id: string, why: string): P
   switch (record.state) {
     case 'running':
       if (!record.upstream.taskId || record.pollN < 1) return `${why}; nothing to poll yet`;
-      await schedulePoll(deps, id, record.pollN, pollDelay(deps.poll, record.pollN, deps.random));
+      await schedulePoll(
+        deps,
+        id,
+        record.pollN,
+        pollDelay(deps.poll, record.pollN, sinceSubmit(record, deps.now()), deps.random),
+      );
       return `${why}; poll ${record.pollN} ensured`;
     case 'copying':
       await deps.queues.sink.add('sink', { generationId: id }, { jobId: jobIds.sink(id) });

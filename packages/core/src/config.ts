@@ -74,8 +74,9 @@ export const EnvSchema = z.object({
   WEBHOOK_PRESIGN_TTL_S: int(0, 0, 604_800),
 
   POLL_INITIAL_DELAY_MS: int(30_000, 10),
-  POLL_MAX_DELAY_MS: int(30_000, 10),
-  POLL_BACKOFF_FACTOR: num(1.5, 1),
+  POLL_MAX_DELAY_MS: int(120_000, 10),
+  POLL_INTERVAL_RATIO: num(0.1, 0.001),
+  POLL_SLACK_MS: int(1_000, 0),
   POLL_DEADLINE_MS: int(30 * 60_000, 1_000),
   GENERATION_DEADLINE_MS: int(6 * 3_600_000, 1_000),
   SWEEP_INTERVAL_MS: int(30_000, 50),
@@ -143,7 +144,8 @@ function toConfig(e: Env) {
     poll: {
       initialDelayMs: e.POLL_INITIAL_DELAY_MS,
       maxDelayMs: e.POLL_MAX_DELAY_MS,
-      factor: e.POLL_BACKOFF_FACTOR,
+      ratio: e.POLL_INTERVAL_RATIO,
+      slackMs: e.POLL_SLACK_MS,
       deadlineMs: e.POLL_DEADLINE_MS,
     },
     submit: {

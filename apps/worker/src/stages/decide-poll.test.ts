@@ -7,7 +7,8 @@ import { decidePoll, gatePoll } from './decide-poll.ts';
 const schedule: PollSchedule = {
   initialDelayMs: 1_000,
   maxDelayMs: 8_000,
-  factor: 2,
+  ratio: 0.1,
+  slackMs: 1_000,
   deadlineMs: 60_000,
   jitter: 0,
 };
@@ -45,14 +46,15 @@ describe('gatePoll', () => {
 });
 
 describe('decidePoll', () => {
-  it('polls again on the growing, capped schedule while the task runs', () => {
+  it('polls again in proportion to the time since submit, capped, while the task runs', () => {
+    // 10 s after the submit: 10% of it plus 1 s of slack.
     expect(decidePoll(running, task({ progress: 0.4 }), 2, 20_000, schedule, half)).toEqual({
       kind: 'again',
-      delayMs: 4_000,
+      delayMs: 2_000,
       upstreamStatus: 'in_progress',
       progress: 0.4,
     });
-    expect(decidePoll(running, task({}), 9, 20_000, schedule, half)).toMatchObject({
+    expect(decidePoll({ ...running, deadlineAt: 1e9 }, task({}), 9, 200_000, schedule, half)).toMatchObject({
       kind: 'again',
       delayMs: 8_000,
     });
@@ -60,7 +62,7 @@ describe('decidePoll', () => {
   it('treats a transient read error (no task) as still running', () => {
     expect(decidePoll(running, undefined, 2, 20_000, schedule, half)).toEqual({
       kind: 'again',
-      delayMs: 4_000,
+      delayMs: 2_000,
     });
   });
   it('hands a completed task to the sink with its URL', () => {
@@ -99,7 +101,7 @@ describe('decidePoll', () => {
     });
   });
   it('gives up when the next poll would land past the deadline, with a clear reason', () => {
-    // submitted at 10 s, deadline 60 s later: a poll at 67 s with a 4 s delay would land at 71 s.
+    // submitted at 10 s, deadline 60 s later: a poll at 67 s with a 6.7 s delay would land at 73.7 s.
     const d = decidePoll(running, task({}), 2, 67_000, schedule, half);
     expect(d.kind).toBe('deadline');
     expect(d.kind === 'deadline' && d.message).toMatch(

@@ -54,7 +54,7 @@ export function decidePoll(
   const submittedAt = record.upstream.submittedAt ?? record.createdAt;
   // An operator's resume sets a fresh deadline; otherwise it counts from the submit.
   const deadlineAt = record.deadlineAt ?? submittedAt + schedule.deadlineMs;
-  const delayMs = pollDelay(schedule, n + 1, random);
+  const delayMs = pollDelay(schedule, n + 1, now - submittedAt, random);
   if (now + delayMs > deadlineAt) {
     const minutes = Math.round((now - submittedAt) / 60_000);
     return {

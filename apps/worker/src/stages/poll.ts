@@ -11,7 +11,7 @@ import { isVtrixError, type VtrixTask } from '@reelay/vtrix';
 import { type Job, RateLimitError } from 'bullmq';
 import type { StageDeps } from '../deps.ts';
 import { ensureTerminalEvent, resumeIfRetried } from '../fail-generation.ts';
-import { pollDelay } from '../poll-schedule.ts';
+import { pollDelay, sinceSubmit } from '../poll-schedule.ts';
 import { rateLimitWaitMs } from '../rate-limit-wait.ts';
 import { ensureNextJob } from '../repair.ts';
 import { runStage } from '../run-stage.ts';
@@ -44,7 +44,12 @@ export function processPoll(
         return 'completed; sink job re-added';
       }
       if (gate.kind === 'reschedule') {
-        await schedulePoll(deps, id, gate.n, pollDelay(deps.poll, gate.n, deps.random));
+        await schedulePoll(
+          deps,
+          id,
+          gate.n,
+          pollDelay(deps.poll, gate.n, sinceSubmit(record, deps.now()), deps.random),
+        );
         return `poll ${gate.n} re-added`;
       }
 

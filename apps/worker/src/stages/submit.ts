@@ -12,7 +12,7 @@ import { isVtrixError } from '@reelay/vtrix';
 import { DelayedError, type Job, RateLimitError } from 'bullmq';
 import type { StageDeps } from '../deps.ts';
 import { ensureTerminalEvent } from '../fail-generation.ts';
-import { pollDelay } from '../poll-schedule.ts';
+import { pollDelay, sinceSubmit } from '../poll-schedule.ts';
 import { rateLimitWaitMs } from '../rate-limit-wait.ts';
 import { ensureNextJob } from '../repair.ts';
 import { runStage } from '../run-stage.ts';
@@ -34,7 +34,12 @@ export function processSubmit(job: Job<SubmitJob>, deps: StageDeps, token?: stri
       return decision.reason;
     }
     if (decision.kind === 'resume-polling') {
-      await schedulePoll(deps, id, decision.pollN, pollDelay(deps.poll, decision.pollN, deps.random));
+      await schedulePoll(
+        deps,
+        id,
+        decision.pollN,
+        pollDelay(deps.poll, decision.pollN, sinceSubmit(record, deps.now()), deps.random),
+      );
       return `task ${decision.taskId} exists; polling resumed`;
     }
 
@@ -107,7 +112,7 @@ export function processSubmit(job: Job<SubmitJob>, deps: StageDeps, token?: stri
       return ensureNextJob(deps, id, 'generation moved on during create');
     }
     deps.log.info({ generationId: id, taskId, stage: 'submit' }, 'upstream task created');
-    await schedulePoll(deps, id, 1, pollDelay(deps.poll, 1, deps.random));
+    await schedulePoll(deps, id, 1, pollDelay(deps.poll, 1, 0, deps.random));
     await enqueueEvent(deps.queues, record, 'generation.running');
     return `task ${taskId} created`;
   });
