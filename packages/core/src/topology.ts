@@ -37,14 +37,17 @@ export const DEFAULT_STAGE_RETRY: StageRetry = {
 /**
  * Default job options per stage. Poll jobs are the many small ones: they are removed on
  * completion to keep Redis memory flat, and the status record (not the completed set) fences
- * duplicates. Submit, sink and notify keep a day of history for operators.
+ * duplicates. Submit, sink and notify keep a short history for operators.
  */
 export function defaultJobOptions(
   stage: StageName,
   opts: { notifyAttempts: number; retry?: StageRetry },
 ): DefaultJobOptions {
   const keepFailed = { age: 7 * DAY_S };
-  const keepDone = { age: DAY_S, count: 10_000 };
+  // An hour of finished jobs, at most 1,000 per queue: enough for operators to look at recent
+  // work, and bounded, so Redis memory per generation in flight stays small. The status record,
+  // not the job history, is the truth about a generation.
+  const keepDone = { age: 3_600, count: 1_000 };
   const retry = opts.retry ?? DEFAULT_STAGE_RETRY;
   const backoff = { type: 'exponential', delay: retry.backoffMs, jitter: 0.2 };
   switch (stage) {

@@ -70,8 +70,15 @@ export function processSubmit(job: Job<SubmitJob>, deps: StageDeps, token?: stri
       set: { [F.submitIntentOpen]: deps.now() },
     });
     if (!intent.ok) {
-      await deps.store.releaseSlot(id);
-      return 'generation changed before submit';
+      if (intent.reason === 'state' && intent.current === 'submitting') {
+        // Another run of this job (a recovered stalled job, the first still running) is mid-
+        // create. Creating too could bill twice; completing would strand the generation if that
+        // run dies. Look again later, without spending an attempt.
+        await job.moveToDelayed(deps.now() + SLOT_WAIT_MS, token);
+        throw new DelayedError();
+      }
+      if (intent.reason === 'missing' || isTerminal(intent.current)) await deps.store.releaseSlot(id);
+      return ensureNextJob(deps, id, 'generation changed before submit');
     }
 
     let taskId: string;
