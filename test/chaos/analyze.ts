@@ -24,7 +24,11 @@ export type Analysis = {
     /** Duplicates on generations no kill caught inside their submit window. */
     unexplained: string[];
   };
-  kills: { total: number; insideSubmitWindow: number };
+  /**
+   * `insideSubmitWindow`: kills that caught at least one create; `windowsHit`: (kill,
+   * generation) pairs, since one kill can catch several creates in flight (SUBMIT_CONCURRENCY).
+   */
+  kills: { total: number; byHow: Histogram; insideSubmitWindow: number; windowsHit: number };
   submitIntents: Histogram;
   s3: {
     objects: number;
@@ -47,11 +51,12 @@ export type Analysis = {
   };
 };
 
-export function histogram(values: Iterable<number>): Histogram {
+export function countBy(values: Iterable<string | number>): Histogram {
   const out: Histogram = {};
   for (const v of values) out[String(v)] = (out[String(v)] ?? 0) + 1;
   return out;
 }
+export const histogram = (values: Iterable<number>): Histogram => countBy(values);
 
 export function analyze(o: Observations): Analysis {
   const byId = new Map(o.generations.map((g) => [g.id, g]));
@@ -72,7 +77,12 @@ export function analyze(o: Observations): Analysis {
       split: o.idempotent.filter((k) => new Set(k.ids).size !== 1).map((k) => k.key),
     },
     creates: analyzeCreates(o),
-    kills: { total: o.kills.length, insideSubmitWindow: o.kills.filter((k) => k.inWindow.length > 0).length },
+    kills: {
+      total: o.kills.length,
+      byHow: countBy(o.kills.map((k) => k.how)),
+      insideSubmitWindow: o.kills.filter((k) => k.inWindow.length > 0).length,
+      windowsHit: o.kills.reduce((n, k) => n + k.inWindow.length, 0),
+    },
     submitIntents: histogram(accepted.map((g) => g.submitIntents)),
     s3: analyzeObjects(o, byId),
     webhooks: analyzeWebhooks(o, accepted),

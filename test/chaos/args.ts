@@ -1,18 +1,29 @@
-/** Command line of the chaos runner: `--profile ci|medium|full [--seed N] [--report path] [--generations N]`. */
+/** Command line of the chaos runner (see USAGE). */
 import { PROFILES, type Profile } from './profiles.ts';
 
-export type ChaosArgs = { profile: Profile; seed?: number; report?: string; help: boolean };
+export type ChaosArgs = {
+  profile: Profile;
+  seed?: number;
+  report?: string;
+  /** Extra environment for every worker process, e.g. LOCK_DURATION_MS=5000. */
+  workerEnv: Record<string, string>;
+  help: boolean;
+};
 
-export const USAGE = `usage: node test/chaos/run.ts --profile ${Object.keys(PROFILES).join('|')} [--seed N] [--report path] [--generations N]
+export const USAGE = `usage: node test/chaos/run.ts --profile ${Object.keys(PROFILES).join('|')} [--seed N] [--report path]
+       [--generations N] [--redis-cut-rate P] [--env K=V]…
 
   --profile      how big and how long (ci: 200 generations, about 2.5 minutes)
   --seed         reproduce a run's kill schedule, outages, enqueue plan and simulator faults
   --report       where the JSON report goes (default bench-results/chaos-<profile>-<time>.json)
-  --generations  override the profile's number of generations (same enqueue window)`;
+  --generations  override the profile's number of generations (same enqueue window)
+  --redis-cut-rate  override the chance per Redis reply that a worker's link drops it (0 = off)
+  --env          an extra variable for every worker process (repeatable), e.g. --env LOCK_DURATION_MS=5000`;
 
 /** Parses argv (without node and the script); throws an Error whose message says what is wrong. */
 export function parseArgs(argv: readonly string[]): ChaosArgs {
   const values = new Map<string, string>();
+  const workerEnv: Record<string, string> = {};
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -22,11 +33,15 @@ export function parseArgs(argv: readonly string[]): ChaosArgs {
     }
     const eq = arg.indexOf('=');
     const [name, inline] = eq === -1 ? [arg, undefined] : [arg.slice(0, eq), arg.slice(eq + 1)];
-    if (!['--profile', '--seed', '--report', '--generations'].includes(name))
+    if (!['--profile', '--seed', '--report', '--generations', '--redis-cut-rate', '--env'].includes(name))
       throw new Error(`unknown argument: ${arg}`);
     const value = inline ?? argv[++i];
     if (value === undefined || value === '') throw new Error(`${name} needs a value`);
-    values.set(name, value);
+    if (name === '--env') {
+      const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(value);
+      if (!match) throw new Error(`--env needs NAME=value, got ${value}`);
+      workerEnv[match[1]!] = match[2]!;
+    } else values.set(name, value);
   }
   const profileName = values.get('--profile') ?? 'ci';
   const base = PROFILES[profileName];
@@ -34,11 +49,16 @@ export function parseArgs(argv: readonly string[]): ChaosArgs {
     throw new Error(`--profile must be one of ${Object.keys(PROFILES).join(', ')}, got ${profileName}`);
   const seed = optionalInt(values.get('--seed'), '--seed', 0);
   const generations = optionalInt(values.get('--generations'), '--generations', 1);
-  const profile = generations === undefined ? base : { ...base, generations };
+  const cutRate = values.get('--redis-cut-rate');
+  const redisCutRate = cutRate === undefined ? base.redisCutRate : Number(cutRate);
+  if (!(redisCutRate >= 0 && redisCutRate <= 1))
+    throw new Error(`--redis-cut-rate must be within [0, 1], got ${cutRate}`);
+  const profile = { ...base, redisCutRate, ...(generations === undefined ? {} : { generations }) };
   const report = values.get('--report');
   return {
     profile,
     help,
+    workerEnv,
     ...(seed === undefined ? {} : { seed }),
     ...(report === undefined ? {} : { report }),
   };

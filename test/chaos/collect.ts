@@ -6,12 +6,13 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { jobIds, STAGES } from '@reelay/contracts';
+import { jobIds, STAGES, type StageName } from '@reelay/contracts';
 import { recordKeys } from '@reelay/core';
+import { type ChaosMoments, chaosNear } from './near-events.ts';
 import type { DeliveryView, GenerationView, KillView, ObjectView, Observations } from './observations.ts';
 import { BUCKET, type Services } from './services.ts';
 
-const PARALLEL = 16;
+const PARALLEL = 8;
 
 export async function collect(
   s: Services,
@@ -76,14 +77,23 @@ async function bucketObjects(s: Services): Promise<ObjectView[]> {
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, ContinuationToken: token }));
+    const page = await retry(() =>
+      client.send(new ListObjectsV2Command({ Bucket: BUCKET, ContinuationToken: token })),
+    );
     for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
   return mapLimit(keys, async (key) => {
-    const got = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
-    const bytes = Buffer.from(await got.Body!.transformToByteArray());
-    return { key, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+    try {
+      const bytes = await retry(async () => {
+        const got = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+        return Buffer.from(await got.Body!.transformToByteArray());
+      });
+      return { key, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+    } catch (e) {
+      // An object the server never serves is a finding, not a crash of the suite.
+      return { key, size: -1, sha256: `unreadable: ${(e as Error).message}` };
+    }
   });
 }
 
@@ -103,27 +113,41 @@ export async function failedJobs(s: Services): Promise<Record<string, Record<str
 }
 
 /** What a lost generation's record and jobs look like, to tell which step never happened. */
-export async function diagnoseLost(s: Services, ids: readonly string[]) {
+export async function diagnoseLost(
+  s: Services,
+  ids: readonly string[],
+  runStart: number,
+  chaos: ChaosMoments,
+) {
   const { store, queues } = s.producer.internals;
   return mapLimit(ids.slice(0, 25), async (id) => {
     const record = await store.get(id);
     const pollN = record?.pollN ?? 0;
-    const jobs: Record<string, string> = {
-      submit: await queues.submit.getJobState(jobIds.submit(id)),
-      [`poll.${pollN}`]: await queues.poll.getJobState(jobIds.poll(id, pollN)),
-      [`poll.${pollN + 1}`]: await queues.poll.getJobState(jobIds.poll(id, pollN + 1)),
-      sink: await queues.sink.getJobState(jobIds.sink(id)),
+    const job = async (stage: StageName, jobId: string) => {
+      const found = await queues[stage].getJob(jobId);
+      if (!found) return 'none (never added, or removed on completion)';
+      const state = await found.getState();
+      return { state, attempts: found.attemptsMade, returned: found.returnvalue, failed: found.failedReason };
     };
+    const last = record?.timeline.at(-1)?.at ?? runStart;
     return {
       id,
       state: record?.state ?? 'missing',
-      timeline: record?.timeline.map((t) => t.state).join(' → '),
+      timeline: record?.timeline
+        .map((t) => `${t.state}@${((t.at - runStart) / 1000).toFixed(3)}s`)
+        .join(' → '),
+      chaosNearLastChange: chaosNear(last - runStart, chaos),
       taskId: record?.upstream.taskId,
       intentOpen: record?.intentOpen,
       pollN,
       attempts: record?.attempts,
       error: record?.error,
-      jobs,
+      jobs: {
+        submit: await job('submit', jobIds.submit(id)),
+        [`poll.${pollN}`]: await job('poll', jobIds.poll(id, pollN)),
+        [`poll.${pollN + 1}`]: await job('poll', jobIds.poll(id, pollN + 1)),
+        sink: await job('sink', jobIds.sink(id)),
+      },
     };
   });
 }
@@ -131,7 +155,7 @@ export async function diagnoseLost(s: Services, ids: readonly string[]) {
 /** Worker log lines by level and message, over every worker's log. */
 export async function logMessages(logDir: string): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const file of await readdir(logDir)) {
+  for (const file of (await readdir(logDir)).filter((f) => f.endsWith('.log'))) {
     const text = await readFile(`${logDir}/${file}`, 'utf8');
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;
@@ -146,6 +170,18 @@ export async function logMessages(logDir: string): Promise<Record<string, number
     }
   }
   return counts;
+}
+
+/** s3rver answers a busy moment with a 500 now and then: a few tries before giving up. */
+async function retry<T>(fn: () => Promise<T>, tries = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (attempt >= tries) throw e;
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
+  }
 }
 
 async function mapLimit<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {

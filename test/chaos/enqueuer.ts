@@ -1,3 +1,15 @@
+/** For each idempotency key, the id each of its enqueues resolved with. */
+export function idempotencyGroups(
+  outcomes: readonly EnqueueOutcome[],
+): Array<{ key: string; ids: string[] }> {
+  const groups = new Map<string, string[]>();
+  for (const o of outcomes) {
+    if (!o.item.idempotencyKey || !o.id) continue;
+    groups.set(o.item.idempotencyKey, [...(groups.get(o.item.idempotencyKey) ?? []), o.id]);
+  }
+  return [...groups].map(([key, ids]) => ({ key, ids }));
+}
+
 /**
  * Enqueues the plan at its steady rate through @reelay/producer, as a careful client would: a
  * call that fails (e.g. while Redis restarts) is retried a few times; keyed calls are safe to
@@ -32,12 +44,18 @@ export async function runEnqueues(
   plan: readonly EnqueueItem[],
   start: number,
   signal: AbortSignal,
+  onAccepted: (id: string) => void,
 ): Promise<EnqueueOutcome[]> {
   const pending: Array<Promise<EnqueueOutcome>> = [];
   for (const item of plan) {
     await atOffset(start, item.at, signal);
     // Not awaited: a slow call (Redis restarting) must not hold back the rest of the plan.
-    pending.push(enqueueOne(producer, item, signal));
+    pending.push(
+      enqueueOne(producer, item, signal).then((outcome) => {
+        if (outcome.id) onAccepted(outcome.id);
+        return outcome;
+      }),
+    );
   }
   return Promise.all(pending);
 }

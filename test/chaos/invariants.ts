@@ -13,7 +13,7 @@ const sample = (ids: readonly unknown[], n = 5) =>
 
 export function checkInvariants(a: Analysis): InvariantResult[] {
   const duplicates = a.creates.duplicates;
-  const window = a.kills.insideSubmitWindow;
+  const windows = a.kills.windowsHit;
   return [
     {
       name: 'nothing accepted is lost',
@@ -53,9 +53,10 @@ export function checkInvariants(a: Analysis): InvariantResult[] {
     },
     {
       name: 'duplicate upstream creates only from kills inside the submit window',
-      ok: duplicates <= window && a.creates.unexplained.length === 0,
+      ok: duplicates <= windows && a.creates.unexplained.length === 0,
       detail:
-        `${duplicates} duplicate creates, ${window} kills inside the submit window; ` +
+        `${duplicates} duplicate creates; ${a.kills.insideSubmitWindow} kills caught ${windows} creates inside ` +
+        `their submit window; ` +
         `unexplained ${a.creates.unexplained.length}${sample(a.creates.unexplained)}`,
     },
     {

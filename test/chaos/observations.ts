@@ -25,10 +25,18 @@ export type DeliveryView = {
   status: number;
 };
 
+export type KillHow = 'sigkill' | 'frozen' | 'crash-point';
+
 export type KillView = {
   /** Ms since the run's start. */
   at: number;
   worker: string;
+  /**
+   * `sigkill`: from the schedule; `frozen`: from the schedule while Redis writes were paused (so
+   * between two of the worker's writes); `crash-point`: the worker killed itself right after a
+   * Redis write was answered (see crash-points.ts).
+   */
+  how: KillHow;
   /**
    * Generations whose create the killed worker had sent (no 4xx/5xx answer) while their submit
    * intent was still open once it was dead: the kill landed in their double-billing window.

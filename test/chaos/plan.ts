@@ -7,7 +7,8 @@ import type { Profile } from './profiles.ts';
 import { createRng } from './rng.ts';
 
 export type ChaosEvent =
-  | { at: number; kind: 'kill'; slot: number }
+  /** `frozen`: Redis writes are paused around the kill, so it lands between two of the worker's writes. */
+  | { at: number; kind: 'kill'; slot: number; frozen: boolean }
   | { at: number; kind: 'redis-restart' }
   | { at: number; kind: 's3-pause' }
   | { at: number; kind: 's3-resume' };
@@ -29,7 +30,12 @@ export function planChaos(profile: Profile, seed: number): ChaosEvent[] {
   const rng = createRng(seed ^ CHAOS_STREAM);
   const events: ChaosEvent[] = [];
   for (let at = profile.firstKillMs; at < profile.chaosMs; at += rng.between(...profile.killGapMs)) {
-    events.push({ at: Math.round(at), kind: 'kill', slot: rng.int(profile.workers) });
+    events.push({
+      at: Math.round(at),
+      kind: 'kill',
+      slot: rng.int(profile.workers),
+      frozen: rng.chance(0.5),
+    });
   }
   events.push({ at: Math.round(rng.between(...profile.redisRestartMs)), kind: 'redis-restart' });
   const pause = Math.round(rng.between(...profile.s3OutageStartMs));

@@ -19,6 +19,12 @@ export type Profile = {
   redisRestartMs: readonly [number, number];
   s3OutageStartMs: readonly [number, number];
   s3OutageMs: number;
+  /** Per answered Redis write, the chance a worker kills itself right there (crash-points.ts). */
+  crashP: number;
+  /** The same, per answered write of a status record (the stages' compare-and-set steps). */
+  crashRecordP: number;
+  /** Per Redis reply to a worker, the chance it is dropped and the connection reset (redis-link.ts). */
+  redisCutRate: number;
   /** After the chaos phase: how long the rest may take to become terminal and delivered. */
   drainTimeoutMs: number;
 };
@@ -36,7 +42,10 @@ export const PROFILES: Record<string, Profile> = {
     redisRestartMs: [15_000, 25_000],
     s3OutageStartMs: [26_000, 33_000],
     s3OutageMs: 10_000,
-    drainTimeoutMs: 150_000,
+    crashP: 0.0005,
+    crashRecordP: 0.005,
+    redisCutRate: 0.002,
+    drainTimeoutMs: 120_000,
   },
   medium: {
     name: 'medium',
@@ -50,6 +59,9 @@ export const PROFILES: Record<string, Profile> = {
     redisRestartMs: [30_000, 70_000],
     s3OutageStartMs: [40_000, 90_000],
     s3OutageMs: 10_000,
+    crashP: 0.0005,
+    crashRecordP: 0.005,
+    redisCutRate: 0.002,
     drainTimeoutMs: 240_000,
   },
   full: {
@@ -64,6 +76,9 @@ export const PROFILES: Record<string, Profile> = {
     redisRestartMs: [100_000, 200_000],
     s3OutageStartMs: [120_000, 280_000],
     s3OutageMs: 10_000,
+    crashP: 0.0005,
+    crashRecordP: 0.005,
+    redisCutRate: 0.002,
     drainTimeoutMs: 420_000,
   },
 };

@@ -64,6 +64,12 @@ export function sampleTimeline(opts: {
   };
 }
 
+/**
+ * Stalled-job recovery takes up to lock + check interval (60 s by default): long past that with
+ * nothing settling, what is left is stuck, and waiting out the whole bound tells nothing more.
+ */
+const NO_PROGRESS_MS = 150_000;
+
 export async function drain(opts: {
   redis: Redis;
   prefix: string;
@@ -75,9 +81,11 @@ export async function drain(opts: {
 }): Promise<{ settled: boolean; remaining: number }> {
   let remaining = new Set(opts.ids);
   let lastReport = Date.now();
+  let lastProgress = Date.now();
   const check = async () => {
     const states = await readStates(opts.redis, opts.prefix, [...remaining]);
     const delivered = deliveredEvents(opts.receiver);
+    const before = remaining.size;
     remaining = new Set(
       [...remaining].filter((id) => {
         const state = states.get(id) ?? 'missing';
@@ -86,12 +94,15 @@ export async function drain(opts: {
         );
       }),
     );
+    if (remaining.size < before) lastProgress = Date.now();
     if (Date.now() - lastReport > 10_000) {
       lastReport = Date.now();
       opts.log(
         `draining: ${remaining.size} not yet terminal and delivered (${JSON.stringify(countStates(states.values()))})`,
       );
     }
+    if (Date.now() - lastProgress > NO_PROGRESS_MS)
+      throw new Error(`nothing settled for ${NO_PROGRESS_MS} ms`);
     return remaining.size === 0;
   };
   try {
@@ -104,6 +115,7 @@ export async function drain(opts: {
     return { settled: true, remaining: 0 };
   } catch (e) {
     if (opts.signal.aborted) throw e;
+    opts.log(`drain stopped: ${(e as Error).message}`);
     return { settled: false, remaining: remaining.size };
   }
 }

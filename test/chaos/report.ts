@@ -14,10 +14,13 @@ export type RunFacts = {
   settleMs: number;
   drainTimedOut: boolean;
   simulator: Record<string, unknown>;
+  workerEnvOverrides: Record<string, string>;
   receiverFailRate: number;
   kills: KillView[];
   redisRestarts: Array<{ at: number; downMs: number }>;
   s3Outages: Array<{ at: number; ms: number }>;
+  /** Replies dropped (connection reset) between a worker and Redis, per worker. */
+  redisLinkCuts: Record<string, number>;
   enqueue: { calls: number; failedCalls: number; givenUp: number };
   workers: {
     spawned: number;
@@ -51,11 +54,12 @@ export function summaryLine(r: ChaosReport): string {
   return [
     `chaos ${r.profile.name} seed=${r.seed}:`,
     `accepted ${a.accepted} (succeeded ${t.succeeded}, failed ${t.failed}, canceled ${t.canceled}), lost ${a.lost.length}`,
-    `| creates ${a.creates.total}, duplicates ${a.creates.duplicates} (kills inside submit window ${a.kills.insideSubmitWindow})`,
+    `| creates ${a.creates.total}, duplicates ${a.creates.duplicates} (kills inside submit window ${a.kills.insideSubmitWindow}, windows hit ${a.kills.windowsHit})`,
     `| s3 ${a.s3.withOneGoodObject}/${a.s3.succeeded} one good object, sha256 mismatches ${a.s3.sha256Mismatches.length}`,
     `| webhooks ${a.webhooks.undelivered.length} undelivered, ids/event ${JSON.stringify(a.webhooks.webhookIdsPerEvent)},` +
       ` terminal events/gen ${JSON.stringify(a.webhooks.terminalEventsPerGeneration)}, signature failures ${a.webhooks.signatureFailures}`,
-    `| kills ${a.kills.total}, redis restarts ${r.redisRestarts.length}, s3 outage ${s(r.s3Outages.reduce((n, o) => n + o.ms, 0))}`,
+    `| kills ${a.kills.total} ${JSON.stringify(a.kills.byHow)}, redis restarts ${r.redisRestarts.length},` +
+      ` redis link cuts ${Object.values(r.redisLinkCuts).reduce((n, c) => n + c, 0)}, s3 outage ${s(r.s3Outages.reduce((n, o) => n + o.ms, 0))}`,
     `| settled ${s(r.settleMs)}, wall ${s(r.wallMs)}`,
     `— ${r.ok ? 'PASS' : `FAIL: ${failing.join('; ')}`}`,
   ].join(' ');

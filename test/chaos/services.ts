@@ -16,6 +16,7 @@ import { createProducer, type Producer } from '@reelay/producer';
 import { Redis } from 'ioredis';
 import { createSimulator, type Simulator } from 'simulator';
 import { RECEIVER_FAIL_RATE, SIM_FAULTS } from './profiles.ts';
+import { createRedisLinks, type RedisLinks } from './redis-link.ts';
 import type { Teardown } from './teardown.ts';
 import { createVtrixTap, type VtrixTap } from './vtrix-tap.ts';
 
@@ -32,6 +33,7 @@ export type Services = {
   s3: LocalS3;
   receiver: WebhookReceiver;
   tap: VtrixTap;
+  links: RedisLinks;
   producer: Producer;
   /** Waits out Redis restarts instead of failing (maxRetriesPerRequest: null). */
   monitor: Redis;
@@ -52,6 +54,8 @@ export async function startServices(seed: number, teardown: Teardown): Promise<S
   teardown.add('webhook receiver', () => receiver.stop());
   const tap = createVtrixTap(sim.url);
   teardown.add('vtrix tap', () => tap.close());
+  const links = createRedisLinks(redis.port);
+  teardown.add('redis links', () => links.close());
   const producer = createProducer({
     redisUrl: redis.url,
     prefix,
@@ -61,15 +65,15 @@ export async function startServices(seed: number, teardown: Teardown): Promise<S
   });
   teardown.add('producer', () => producer.close().catch(() => producer.internals.redis.disconnect()));
   const monitor = new Redis(redis.url, { maxRetriesPerRequest: null, retryStrategy: () => 50 });
+  monitor.on('error', () => {}); // refused connections while Redis restarts: it retries
   teardown.add('monitor connection', () => monitor.disconnect());
-  return { prefix, secret, apiKey, redis, sim, s3, receiver, tap, producer, monitor };
+  return { prefix, secret, apiKey, redis, sim, s3, receiver, tap, links, producer, monitor };
 }
 
-/** The environment of every worker process (VTRIX_BASE_URL is set per worker by the pool). */
-export function workerEnv(s: Pick<Services, 'prefix' | 'secret' | 'apiKey' | 'redis' | 's3' | 'receiver'>) {
+/** The environment of every worker process (REDIS_URL and VTRIX_BASE_URL are per worker: endpointsFor). */
+export function workerEnv(s: Pick<Services, 'prefix' | 'secret' | 'apiKey' | 's3' | 'receiver'>) {
   return {
     PATH: process.env.PATH ?? '',
-    REDIS_URL: s.redis.url,
     REELAY_QUEUE_PREFIX: s.prefix,
     VTRIX_API_KEY: s.apiKey,
     S3_BUCKET: BUCKET,
@@ -91,5 +95,9 @@ export function workerEnv(s: Pick<Services, 'prefix' | 'secret' | 'apiKey' | 're
     SUBMIT_RATE_PER_SEC: '0',
     SHUTDOWN_TIMEOUT_MS: '5000',
     LOG_LEVEL: 'warn',
+    // One port per worker (0: any free one), so workers on one host do not fight over 9464.
+    // METRICS_HOST is not read yet; the health server binds 0.0.0.0 (see docs/RELIABILITY.md).
+    METRICS_PORT: '0',
+    METRICS_HOST: '127.0.0.1',
   };
 }

@@ -46,12 +46,17 @@ export function createVtrixTap(simulatorUrl: string): VtrixTap {
       });
       upstream.on('response', (reply) => {
         if (trace) trace.status = reply.statusCode ?? 0;
+        // A killed worker has closed `res`; the upstream effect has happened either way.
+        if (res.destroyed) {
+          reply.resume();
+          return;
+        }
         res.writeHead(reply.statusCode ?? 502, reply.headers);
-        // A worker killed mid-reply closes `res`; the upstream effect has happened either way.
         pipeline(reply, res, () => {});
       });
       upstream.on('error', () => {
         if (trace?.status === 'pending') trace.status = 'no-reply';
+        if (res.destroyed) return;
         if (!res.headersSent) res.writeHead(502).end();
         else res.destroy();
       });

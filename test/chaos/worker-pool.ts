@@ -1,16 +1,16 @@
 /**
  * The worker processes: each `node apps/cli/src/main.ts worker` with the run's environment, its
- * own Vtrix endpoint (see vtrix-tap.ts) and its output in `<logDir>/<name>.log`. Slots keep the
+ * own endpoints (vtrix-tap.ts, redis-link.ts) and its output in `<logDir>/<name>.log`. Slots keep the
  * pool at N processes: a killed worker is replaced in the same slot.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { VtrixTap } from './vtrix-tap.ts';
 
 const CLI = fileURLToPath(new URL('../../apps/cli/src/main.ts', import.meta.url));
 const GUARD = new URL('./orphan-guard.ts', import.meta.url).href;
+const CRASH_POINTS = new URL('./crash-points.ts', import.meta.url).href;
 const STOP_GRACE_MS = 10_000;
 
 export type WorkerProcess = { name: string; pid: number; child: ChildProcess; startedAt: number };
@@ -20,14 +20,14 @@ export type WorkerPool = {
   readonly size: number;
   /** Workers spawned so far, replacements included. */
   readonly spawned: number;
+  /** Exits nobody asked for other than crash points: a worker that crashed by itself. */
   readonly unexpectedExits: UnexpectedExit[];
-  current(slot: number): WorkerProcess | undefined;
   start(): Promise<void>;
   /** SIGKILLs the worker in `slot` and resolves once it has exited. */
   kill(slot: number): Promise<WorkerProcess | undefined>;
   /** Starts a new worker in `slot`. */
   respawn(slot: number): Promise<WorkerProcess>;
-  /** SIGTERM to all (bounded, then SIGKILL); resolves with how many exited 0 on their own. */
+  /** SIGTERM to all (bounded, then SIGKILL); how many exited 0 on their own, how many were forced. */
   stop(): Promise<{ clean: number; forced: number }>;
 };
 
@@ -35,9 +35,12 @@ export function createWorkerPool(opts: {
   size: number;
   env: Record<string, string>;
   logDir: string;
-  tap: VtrixTap;
-  /** Ms clock of the run, for the exits log. */
+  /** Per-worker endpoints (its own Vtrix tap and Redis link), merged into its environment. */
+  endpointsFor: (worker: string) => Promise<Record<string, string>>;
+  /** Ms clock of the run. */
   clock: () => number;
+  /** A worker SIGKILLed by nobody here: its crash point fired. Awaited before its replacement starts. */
+  onCrash: (worker: WorkerProcess, at: number) => Promise<void>;
 }): WorkerPool {
   const slots: Array<WorkerProcess | undefined> = new Array(opts.size).fill(undefined);
   const expected = new Set<ChildProcess>();
@@ -53,24 +56,34 @@ export function createWorkerPool(opts: {
 
   async function launch(slot: number): Promise<WorkerProcess> {
     const name = `w${++spawned}`;
-    const url = await opts.tap.open(name);
+    const endpoints = await opts.endpointsFor(name);
+    if (stopping) throw new Error('the pool is stopping');
     const log = openSync(`${opts.logDir}/${name}.log`, 'a');
-    const child = spawn(process.execPath, ['--import', GUARD, CLI, 'worker'], {
-      env: { ...opts.env, VTRIX_BASE_URL: url },
+    const child = spawn(process.execPath, ['--import', GUARD, '--import', CRASH_POINTS, CLI, 'worker'], {
+      env: { ...opts.env, ...endpoints },
       stdio: ['ignore', log, log],
+      // Own process group: Ctrl-C reaches the runner, which stops the workers itself.
+      detached: true,
     });
     closeSync(log);
     if (child.pid === undefined) throw new Error(`worker ${name} did not start`);
     live.add(child);
-    child.once('exit', (code, signal) => {
-      live.delete(child);
-      if (!expected.has(child)) unexpectedExits.push({ worker: name, code, signal, at: opts.clock() });
-      // A worker that died on its own is replaced too, so the pool stays at N.
-      if (!stopping && !expected.has(child) && slots[slot]?.child === child)
-        void launch(slot).catch(() => {});
-    });
     const worker = { name, pid: child.pid, child, startedAt: opts.clock() };
     slots[slot] = worker;
+    child.once('exit', (code, signal) => {
+      live.delete(child);
+      if (expected.has(child)) return;
+      const at = opts.clock();
+      const crashPoint = signal === 'SIGKILL';
+      if (!crashPoint) unexpectedExits.push({ worker: name, code, signal, at });
+      if (stopping || slots[slot] !== worker) return;
+      // Replaced like a killed worker, so the pool stays at N.
+      slots[slot] = undefined;
+      void (crashPoint ? opts.onCrash(worker, at) : Promise.resolve())
+        .catch(() => {})
+        .then(() => (stopping || slots[slot] ? undefined : launch(slot)))
+        .catch(() => {});
+    });
     return worker;
   }
 
@@ -88,7 +101,6 @@ export function createWorkerPool(opts: {
       return spawned;
     },
     unexpectedExits,
-    current: (slot) => slots[slot],
     async start() {
       for (let slot = 0; slot < opts.size; slot++) await launch(slot);
     },

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs, SCENARIO_NAMES } from './args.ts';
+
+describe('parseArgs', () => {
+  it('defaults to every scenario, three runs, no profile', () => {
+    expect(parseArgs([])).toEqual({
+      ok: true,
+      args: { quick: false, only: [...SCENARIO_NAMES], runs: 3, profile: false, noWait: false },
+    });
+  });
+  it('quick means one run unless told otherwise', () => {
+    const quick = parseArgs(['--quick']);
+    expect(quick.ok && quick.args.runs).toBe(1);
+    const more = parseArgs(['--quick', '--runs', '2']);
+    expect(more.ok && more.args.runs).toBe(2);
+  });
+  it('takes --only and --runs with a space or an equals sign', () => {
+    const r = parseArgs(['--only=sink,polling', '--runs=5', '--profile', '--no-wait']);
+    expect(r.ok && r.args).toMatchObject({ only: ['sink', 'polling'], runs: 5, profile: true, noWait: true });
+  });
+  it('names what is wrong', () => {
+    expect(parseArgs(['--only', 'fast'])).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('unknown scenario fast'),
+    });
+    expect(parseArgs(['--runs', '0'])).toMatchObject({ ok: false, error: expect.stringContaining('--runs') });
+    expect(parseArgs(['--runs', 'x'])).toMatchObject({ ok: false });
+    expect(parseArgs(['--fast'])).toMatchObject({ ok: false, error: 'unknown argument --fast' });
+  });
+});

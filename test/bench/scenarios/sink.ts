@@ -1,0 +1,185 @@
+/**
+ * Scenario 4, sink: one large video (simulator `videoBytes`) copied into s3rver. Reelay: a fresh
+ * `reelay worker` process runs the generation; the copy time is its record's copying → succeeded
+ * span and its peak RSS is VmHWM. Baseline: a fresh process streaming the same kind of URL into
+ * the same bucket with a bare lib-storage Upload (same 8 MiB parts). Both peaks include start-up.
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { createProducer } from '@reelay/producer';
+import { request as httpRequest } from 'undici';
+import type { Row, Scenario, ScenarioContext } from '../scenario.ts';
+import { pairedRatios, round, roundSummary, summarize } from '../stats.ts';
+import { SYSTEMS, type System } from '../support/pipeline-run.ts';
+import { readProcMemory } from '../support/proc-stats.ts';
+import { request } from '../support/requests.ts';
+import { type BenchServices, BUCKET, startServices } from '../support/services.ts';
+import { reelayEnv, startReelayWorker } from '../support/workers.ts';
+
+const MiB = 1024 * 1024;
+const PART = 8 * MiB;
+const SINK_COPY = fileURLToPath(new URL('../baseline/sink-copy.ts', import.meta.url));
+const GUARD = new URL('../support/orphan-guard.ts', import.meta.url).href;
+
+type Copy = {
+  system: System;
+  bytes: number;
+  ms: number;
+  mibPerSec: number;
+  idleRssMB: number;
+  peakRssMB: number;
+};
+
+async function reelayCopy(s: BenchServices, bytes: number, ctx: ScenarioContext): Promise<Copy> {
+  const worker = await startReelayWorker(
+    reelayEnv(s, { POLL_INITIAL_DELAY_MS: '10', POLL_MAX_DELAY_MS: '10' }),
+    {
+      name: `reelay-sink-${bytes}`,
+      logDir: ctx.logDir,
+      nodeArgs: ctx.nodeArgs,
+    },
+  );
+  const producer = createProducer({
+    redisUrl: s.redis.url,
+    prefix: s.prefix,
+    allowPrivateNetworks: true,
+    webhookDefaultUrl: s.receiver.url,
+  });
+  try {
+    const idle = await readProcMemory(worker.pid);
+    const { id } = await producer.enqueue(request(0));
+    await s.receiver.waitForCount(1, 60_000 + bytes / 1e5);
+    const peak = await readProcMemory(worker.pid);
+    const status = await producer.getStatus(id);
+    const at = (state: string) => status?.timeline.find((t) => t.state === state)?.at ?? Number.NaN;
+    if (status?.output?.size !== bytes)
+      throw new Error(`reelay stored ${status?.output?.size} bytes, expected ${bytes}`);
+    const ms = at('succeeded') - at('copying');
+    return {
+      system: 'reelay',
+      bytes,
+      ms,
+      mibPerSec: bytes / MiB / (ms / 1000),
+      idleRssMB: (idle?.rssBytes ?? 0) / 1e6,
+      peakRssMB: (peak?.hwmBytes ?? 0) / 1e6,
+    };
+  } finally {
+    await producer.close();
+    await worker.stop();
+  }
+}
+
+async function baselineCopy(s: BenchServices, bytes: number): Promise<Copy> {
+  const auth = { authorization: `Bearer ${s.apiKey}` };
+  const created = await httpRequest(`${s.sim.url}/model/v1/generation`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'wan27_i2v', input: [{ params: request(0) }] }),
+  });
+  const { id } = (await created.body.json()) as { id: string };
+  const task = await httpRequest(`${s.sim.url}/model/v1/generation/task/${id}`, { headers: auth });
+  const body = (await task.body.json()) as { output: Array<{ content: Array<{ url: string }> }> };
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', GUARD, SINK_COPY], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      SINK_URL: body.output[0]!.content[0]!.url,
+      S3_ENDPOINT: s.s3.endpoint,
+      BUCKET,
+      KEY: `baseline/${id}.mp4`,
+      PART_SIZE: String(PART),
+    },
+  });
+  const r = JSON.parse(stdout) as { ms: number; idleRssBytes: number; hwmBytes: number };
+  return {
+    system: 'baseline',
+    bytes,
+    ms: r.ms,
+    mibPerSec: bytes / MiB / (r.ms / 1000),
+    idleRssMB: r.idleRssBytes / 1e6,
+    peakRssMB: r.hwmBytes / 1e6,
+  };
+}
+
+export const sink: Scenario = {
+  name: 'sink',
+  title: 'Sink',
+  async run(ctx) {
+    const sizes = ctx.quick ? [20 * MiB] : [100 * MiB, 1024 * MiB];
+    const copies: Copy[] = [];
+    for (const bytes of sizes) {
+      for (let i = 0; i < ctx.runs; i++) {
+        const order: System[] = i % 2 === 0 ? [...SYSTEMS] : [...SYSTEMS].reverse();
+        for (const system of order) {
+          const s = await startServices({ taskDurationMs: 0, videoBytes: bytes });
+          try {
+            const c = system === 'reelay' ? await reelayCopy(s, bytes, ctx) : await baselineCopy(s, bytes);
+            ctx.log(
+              `sink ${bytes / MiB} MiB ${system}: ${c.mibPerSec.toFixed(0)} MiB/s, peak RSS ${c.peakRssMB.toFixed(0)} MB`,
+            );
+            copies.push(c);
+          } finally {
+            await s.close();
+          }
+        }
+      }
+    }
+    const of = (system: System, bytes: number) =>
+      copies.filter((c) => c.system === system && c.bytes === bytes);
+    const largest = sizes.at(-1)!;
+    const rows: Row[] = [];
+    for (const bytes of sizes) {
+      const r = of('reelay', bytes);
+      const b = of('baseline', bytes);
+      const size = `${bytes / MiB} MiB`;
+      const ratio = pairedRatios(
+        r.map((c) => c.mibPerSec),
+        b.map((c) => c.mibPerSec),
+      );
+      rows.push({
+        figure: `copy throughput, ${size}`,
+        unit: 'MiB/s',
+        reelay: roundSummary(summarize(r.map((c) => c.mibPerSec))),
+        baseline: roundSummary(summarize(b.map((c) => c.mibPerSec))),
+        ratio: roundSummary(ratio),
+        ...(bytes === largest ? { target: '≥ 0.9 × baseline', met: ratio.median >= 0.9 } : {}),
+      });
+      const peak = summarize(r.map((c) => c.peakRssMB));
+      rows.push({
+        figure: `peak RSS (VmHWM) of the copying process, ${size}`,
+        unit: 'MB',
+        reelay: roundSummary(peak),
+        baseline: roundSummary(summarize(b.map((c) => c.peakRssMB))),
+        target: '≤ 200 MB',
+        met: peak.max <= 200,
+      });
+    }
+    if (sizes.length > 1) {
+      const peaks = sizes.map((b) => summarize(of('reelay', b).map((c) => c.peakRssMB)).median);
+      const spread = peaks.at(-1)! / peaks[0]!;
+      rows.push({
+        figure: `peak RSS ${sizes.at(-1)! / MiB} MiB ÷ ${sizes[0]! / MiB} MiB`,
+        unit: '×',
+        reelay: round(spread),
+        target: 'about the same (≤ 1.2×)',
+        met: spread <= 1.2,
+      });
+    }
+    return {
+      name: 'sink',
+      title: 'Sink',
+      setup: `${sizes.map((b) => `${b / MiB} MiB`).join(' and ')}, ${ctx.runs} run(s) each; 8 MiB parts in both (Reelay: S3_PART_SIZE_MB=8, queueSize 2; baseline: lib-storage default queueSize 4); simulator and s3rver in the runner process`,
+      rows,
+      notes: [],
+      details: {
+        copies: copies.map((c) => ({
+          ...c,
+          ms: Math.round(c.ms),
+          mibPerSec: round(c.mibPerSec),
+          idleRssMB: round(c.idleRssMB),
+          peakRssMB: round(c.peakRssMB),
+        })),
+      },
+    };
+  },
+};
