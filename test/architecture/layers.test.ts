@@ -3,10 +3,19 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
-type Manifest = { name: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+type Manifest = {
+  name: string;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+};
 const manifests = (dir: string) =>
-  readdirSync(join(root, dir)).map((d) => JSON.parse(readFileSync(join(root, dir, d, 'package.json'), 'utf8')) as Manifest);
-const internal = (m: Manifest) => Object.keys({ ...m.dependencies, ...m.devDependencies }).filter((d) => d.startsWith('@reelay/') || APPS.has(d));
+  readdirSync(join(root, dir)).map(
+    (d) => JSON.parse(readFileSync(join(root, dir, d, 'package.json'), 'utf8')) as Manifest,
+  );
+const internal = (m: Manifest) =>
+  Object.keys({ ...m.dependencies, ...m.devDependencies }).filter(
+    (d) => d.startsWith('@reelay/') || APPS.has(d),
+  );
 const APPS = new Set(manifests('apps').map((m) => m.name));
 
 /**
@@ -29,22 +38,37 @@ describe('architecture', () => {
     for (const m of manifests('packages')) {
       const allowed = ALLOWED[m.name];
       expect(allowed, `${m.name} has no layer in this test`).toBeDefined();
-      expect(internal(m).filter((d) => d !== '@reelay/tsconfig' && !allowed!.includes(d)), m.name).toEqual([]);
+      expect(
+        internal(m).filter((d) => d !== '@reelay/tsconfig' && !allowed!.includes(d)),
+        m.name,
+      ).toEqual([]);
     }
   });
 
   it('no app but the CLI imports another app', () => {
     for (const m of manifests('apps').filter((a) => a.name !== 'cli')) {
-      expect(internal(m).filter((d) => APPS.has(d)), m.name).toEqual([]);
+      expect(
+        internal(m).filter((d) => APPS.has(d)),
+        m.name,
+      ).toEqual([]);
     }
   });
 
   it('decision files stay free of I/O libraries (STYLE.md: decide* functions are pure)', () => {
     const dir = join(root, 'apps/worker/src');
-    const files = ['stages/decide-submit.ts', 'stages/decide-poll.ts', 'poll-schedule.ts', 'build-event.ts', 'rate-limit-wait.ts'];
+    const files = [
+      'stages/decide-submit.ts',
+      'stages/decide-poll.ts',
+      'poll-schedule.ts',
+      'build-event.ts',
+      'rate-limit-wait.ts',
+    ];
     for (const f of files) {
       const imports = [...readFileSync(join(dir, f), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]!);
-      expect(imports.filter((i) => /^(node:|bullmq|ioredis|undici|@aws-sdk)/.test(i)), f).toEqual([]);
+      expect(
+        imports.filter((i) => /^(node:|bullmq|ioredis|undici|@aws-sdk)/.test(i)),
+        f,
+      ).toEqual([]);
     }
   });
 });

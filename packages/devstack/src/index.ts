@@ -1,3 +1,4 @@
+export { deletePrefix } from './delete-prefix.ts';
 export { type EnsuredRedis, type EnsureRedisOptions, ensureRedis } from './ensure-redis.ts';
 export { freePort } from './free-port.ts';
 export { type LocalS3, type StartS3Options, startS3 } from './local-s3.ts';
@@ -14,4 +15,3 @@ export {
   type WebhookReceiver,
   type WebhookReceiverOptions,
 } from './webhook-receiver.ts';
-export { deletePrefix } from './delete-prefix.ts';

@@ -139,4 +139,3 @@ export async function startDemoStack(env: Record<string, string | undefined>): P
     },
   };
 }
-
