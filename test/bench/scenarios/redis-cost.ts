@@ -72,7 +72,15 @@ async function parkInFlight(
       60_000 + k * 20,
       `${k} parked polls`,
     );
-    await new Promise((r) => setTimeout(r, 500)); // the last submits finish their bookkeeping
+    // The last submits finish their bookkeeping: no submit job waiting or running.
+    await waitUntil(
+      async () =>
+        (await s.observer.llen(`${s.prefix}:submit:wait`)) +
+          (await s.observer.llen(`${s.prefix}:submit:active`)) ===
+        0,
+      30_000,
+      'the submit queue to drain',
+    );
     const after = await usedMemory(s.observer);
     const groups = await memoryByGroup(s.observer, s.prefix);
     ctx.log(
