@@ -37,6 +37,9 @@ describe('secrets never reach a log line', () => {
     logger.warn({ url }, `download failed for ${url}`);
     logger.error({ err: new Error('upstream said no to Bearer sk-live-abc with whsec_ZZZZ') }, 'oops');
     expect(text()).not.toMatch(/deadbeef|AKIA123|sk-live-abc|whsec_ZZZZ/);
+    // What is not secret stays: the error's message and stack reach the log.
+    expect(text()).toContain('upstream said no to Bearer [redacted] with whsec_[redacted]');
+    expect(text()).toContain('"stack":"Error: upstream said no');
     expect(text()).toContain('X-Amz-Algorithm=AWS4');
   });
 

@@ -42,7 +42,8 @@ export function createLogger(
           return method.apply(this, scrubbed);
         },
       },
-      serializers: { err: (e: unknown) => scrubSecrets(pino.stdSerializers.err(e as Error)) },
+      // The log formatter has usually made errors plain already (scrubSecrets knows Errors).
+      serializers: { err: (e: unknown) => scrubSecrets(e) },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     destination,

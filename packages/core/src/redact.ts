@@ -22,6 +22,16 @@ export function scrubString(value: string): string {
 export function scrubSecrets(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubString(value);
   if (depth > 5 || value === null || typeof value !== 'object') return value;
+  // An Error's message and stack are not enumerable: copy them by name, or they vanish.
+  if (value instanceof Error) {
+    const own = scrubSecrets({ ...value }, depth + 1) as Record<string, unknown>;
+    return {
+      type: value.name,
+      message: scrubString(value.message),
+      stack: scrubString(value.stack ?? ''),
+      ...own,
+    };
+  }
   if (Array.isArray(value)) return value.map((v) => scrubSecrets(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = scrubSecrets(v, depth + 1);
