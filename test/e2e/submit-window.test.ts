@@ -39,7 +39,7 @@ describe('the submit window', () => {
     expect(failed.error).toMatchObject({ stage: 'submit', code: 'REELAY_SUBMIT_UNCERTAIN', resumable: true });
     expect(stack.sim.stats().createsByGeneration[id]).toBe(1);
     const job = await stack.worker.deps.queues.submit.getJob(jobIds.submit(id));
-    expect(await job?.getState()).toBe('failed');
+    await expect.poll(() => job!.getState()).toBe('failed');
     await job!.retry();
     expect((await stack.waitForState(id, 'succeeded')).upstream.taskId).toBeDefined();
     expect(stack.sim.stats().createsByGeneration[id]).toBe(2);

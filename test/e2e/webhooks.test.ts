@@ -76,7 +76,7 @@ describe('webhook delivery, end to end', () => {
       await s.waitForState(id, 'succeeded');
       await expect.poll(async () => (await s.producer.getStatus(id))?.deliveries[0]?.state).toBe('gone');
       const job = await s.worker.deps.queues.notify.getJob(jobIds.notify(id, 'generation.succeeded'));
-      expect(await job?.getState()).toBe('failed');
+      await expect.poll(() => job!.getState()).toBe('failed');
       expect(gone.deliveries()).toHaveLength(1);
       expect((await s.producer.getStatus(id))?.deliveries[0]?.attempts).toEqual([
         expect.objectContaining({ attempt: 1, status: 410 }),

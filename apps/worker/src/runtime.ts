@@ -94,6 +94,9 @@ export function startWorker(
       // A killed worker's jobs come back after the lock expires and the next stalled check.
       lockDuration: config.stalled.lockDurationMs,
       stalledInterval: config.stalled.checkIntervalMs,
+      // Every stage is idempotent: a job whose worker died more than once is re-run, not failed
+      // by BullMQ behind the generation's back (the default of 1 stranded such generations).
+      maxStalledCount: 10,
       ...(limiter ? { limiter } : {}),
       settings: {
         // Webhook retries follow the delivery schedule (and Retry-After), decided per attempt.
