@@ -37,6 +37,7 @@ export type Analysis = {
     missing: string[];
     extraObjects: string[];
     sha256Mismatches: Array<{ id: string; object?: string; upstream?: string; record?: string }>;
+    listingError?: string;
   };
   webhooks: {
     deliveries: number;
@@ -151,6 +152,7 @@ function analyzeObjects(o: Observations, byId: Map<string, GenerationView>): Ana
     missing,
     extraObjects,
     sha256Mismatches,
+    ...(o.listingError ? { listingError: o.listingError } : {}),
   };
 }
 

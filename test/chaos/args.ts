@@ -13,7 +13,7 @@ export type ChaosArgs = {
 export const USAGE = `usage: node test/chaos/run.ts --profile ${Object.keys(PROFILES).join('|')} [--seed N] [--report path]
        [--generations N] [--redis-cut-rate P] [--env K=V]…
 
-  --profile      how big and how long (ci: 200 generations, about 2.5 minutes)
+  --profile      how big and how long (ci: 200 generations, under 2 minutes)
   --seed         reproduce a run's kill schedule, outages, enqueue plan and simulator faults
   --report       where the JSON report goes (default bench-results/chaos-<profile>-<time>.json)
   --generations  override the profile's number of generations (same enqueue window)

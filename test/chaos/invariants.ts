@@ -38,7 +38,8 @@ export function checkInvariants(a: Analysis): InvariantResult[] {
         a.s3.extraObjects.length === 0,
       detail:
         `${a.s3.withOneGoodObject}/${a.s3.succeeded} good; missing ${a.s3.missing.length}${sample(a.s3.missing)}; ` +
-        `unexpected objects ${a.s3.extraObjects.length}${sample(a.s3.extraObjects)}`,
+        `unexpected objects ${a.s3.extraObjects.length}${sample(a.s3.extraObjects)}` +
+        (a.s3.listingError ? ` (bucket not listable: ${a.s3.listingError}; only expected keys read)` : ''),
     },
     {
       name: 'every terminal event was delivered (verified 2xx) under exactly one webhook-id',

@@ -55,6 +55,8 @@ export type Observations = {
   /** Simulator's sha256 of each task's video, by task id. */
   expectedSha256: Record<string, string>;
   objects: ObjectView[];
+  /** Set when the bucket could not be listed: then only the generations' own keys were read. */
+  listingError?: string;
   deliveries: DeliveryView[];
   kills: KillView[];
 };

@@ -69,6 +69,7 @@ async function main(): Promise<number> {
     void teardown.run(log).finally(() => process.exit(1));
   });
   const wallStart = Date.now();
+  let broken: string | undefined;
   try {
     const s = await startServices(seed, teardown);
     let start = 0;
@@ -91,6 +92,10 @@ async function main(): Promise<number> {
       }),
       clock,
       onCrash: (worker, at) => noteKill(s, chaos, worker, 'crash-point', at, log),
+      onBroken: (reason) => {
+        broken = reason;
+        abort.abort(new Error(reason));
+      },
     });
     teardown.add('workers', async () => {
       await pool.stop();
@@ -197,6 +202,10 @@ async function main(): Promise<number> {
     log(summaryLine(report));
     return report.ok ? 0 : 1;
   } catch (e) {
+    if (broken) {
+      log(`chaos run stopped: ${broken}`);
+      return 1;
+    }
     if (abort.signal.aborted) return 130;
     log(`chaos run failed: ${(e as Error).stack ?? e}`);
     return 1;

@@ -12,6 +12,8 @@ const CLI = fileURLToPath(new URL('../../apps/cli/src/main.ts', import.meta.url)
 const GUARD = new URL('./orphan-guard.ts', import.meta.url).href;
 const CRASH_POINTS = new URL('./crash-points.ts', import.meta.url).href;
 const STOP_GRACE_MS = 10_000;
+/** Workers that exit on their own (not a crash point) this many times mean a broken setup: stop. */
+const MAX_UNEXPECTED_EXITS = 5;
 
 export type WorkerProcess = { name: string; pid: number; child: ChildProcess; startedAt: number };
 export type UnexpectedExit = { worker: string; code: number | null; signal: string | null; at: number };
@@ -41,6 +43,8 @@ export function createWorkerPool(opts: {
   clock: () => number;
   /** A worker SIGKILLed by nobody here: its crash point fired. Awaited before its replacement starts. */
   onCrash: (worker: WorkerProcess, at: number) => Promise<void>;
+  /** Workers keep exiting by themselves (bad config, a crash at start-up): no more replacements. */
+  onBroken: (reason: string) => void;
 }): WorkerPool {
   const slots: Array<WorkerProcess | undefined> = new Array(opts.size).fill(undefined);
   const expected = new Set<ChildProcess>();
@@ -76,6 +80,12 @@ export function createWorkerPool(opts: {
       const at = opts.clock();
       const crashPoint = signal === 'SIGKILL';
       if (!crashPoint) unexpectedExits.push({ worker: name, code, signal, at });
+      if (unexpectedExits.length >= MAX_UNEXPECTED_EXITS) {
+        stopping = true;
+        opts.onBroken(
+          `${unexpectedExits.length} workers exited by themselves (last: ${name}, code ${code}, signal ${signal}); see ${opts.logDir}/${name}.log`,
+        );
+      }
       if (stopping || slots[slot] !== worker) return;
       // Replaced like a killed worker, so the pool stays at N.
       slots[slot] = undefined;
