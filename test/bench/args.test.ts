@@ -5,7 +5,15 @@ describe('parseArgs', () => {
   it('defaults to every scenario, three runs, no profile', () => {
     expect(parseArgs([])).toEqual({
       ok: true,
-      args: { quick: false, only: [...SCENARIO_NAMES], runs: 3, profile: false, noWait: false },
+      args: {
+        quick: false,
+        only: [...SCENARIO_NAMES],
+        runs: 3,
+        profile: false,
+        noWait: false,
+        render: false,
+        preload: [],
+      },
     });
   });
   it('quick means one run unless told otherwise', () => {
@@ -15,8 +23,19 @@ describe('parseArgs', () => {
     expect(more.ok && more.args.runs).toBe(2);
   });
   it('takes --only and --runs with a space or an equals sign', () => {
-    const r = parseArgs(['--only=sink,polling', '--runs=5', '--profile', '--no-wait']);
-    expect(r.ok && r.args).toMatchObject({ only: ['sink', 'polling'], runs: 5, profile: true, noWait: true });
+    const r = parseArgs(['--only=sink,polling', '--runs=5', '--profile', '--no-wait', '--render']);
+    expect(r.ok && r.args).toMatchObject({
+      only: ['sink', 'polling'],
+      runs: 5,
+      profile: true,
+      noWait: true,
+      render: true,
+    });
+  });
+  it('takes what-if preloads', () => {
+    const r = parseArgs(['--preload', 'what-if/skip-head.ts,what-if/lean-redact.ts']);
+    expect(r.ok && r.args.preload).toEqual(['what-if/skip-head.ts', 'what-if/lean-redact.ts']);
+    expect(parseArgs(['--preload', ''])).toMatchObject({ ok: false });
   });
   it('names what is wrong', () => {
     expect(parseArgs(['--only', 'fast'])).toMatchObject({

@@ -1,4 +1,4 @@
-/** `node test/bench/run.ts [--quick] [--only a,b] [--runs N] [--profile] [--no-wait]`, parsed. Pure. */
+/** `node test/bench/run.ts [--quick] [--only a,b] [--runs N] [--profile] [--no-wait] [--render]`, parsed. Pure. */
 
 export const SCENARIO_NAMES = ['throughput', 'redis-cost', 'scale', 'sink', 'polling', 'handoff'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
@@ -11,14 +11,26 @@ export type BenchArgs = {
   profile: boolean;
   /** Do not wait for the machine's load to drop before measuring. */
   noWait: boolean;
+  /** Measure nothing: rewrite docs/BENCHMARKS.md from the JSON in bench-results/. */
+  render: boolean;
+  /** Modules (relative to test/bench/) preloaded into every Reelay worker: what-if runs of proposed fixes. */
+  preload: string[];
 };
 
-export const USAGE = `usage: node test/bench/run.ts [--quick] [--only ${SCENARIO_NAMES.join(',')}] [--runs N] [--profile] [--no-wait]`;
+export const USAGE = `usage: node test/bench/run.ts [--quick] [--only ${SCENARIO_NAMES.join(',')}] [--runs N] [--profile] [--no-wait] [--render] [--preload what-if/a.ts,…]`;
 
 export function parseArgs(
   argv: readonly string[],
 ): { ok: true; args: BenchArgs } | { ok: false; error: string } {
-  const args: BenchArgs = { quick: false, only: [...SCENARIO_NAMES], runs: 0, profile: false, noWait: false };
+  const args: BenchArgs = {
+    quick: false,
+    only: [...SCENARIO_NAMES],
+    runs: 0,
+    profile: false,
+    noWait: false,
+    render: false,
+    preload: [],
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] = a.includes('=')
@@ -35,6 +47,15 @@ export function parseArgs(
       case '--no-wait':
         args.noWait = true;
         break;
+      case '--render':
+        args.render = true;
+        break;
+      case '--preload': {
+        const files = (value() ?? '').split(',').filter(Boolean);
+        if (!files.length) return { ok: false, error: '--preload: name at least one module' };
+        args.preload = files;
+        break;
+      }
       case '--runs': {
         const n = Number(value());
         if (!Number.isInteger(n) || n < 1 || n > 50)
