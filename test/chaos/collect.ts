@@ -72,7 +72,7 @@ async function recordIds(s: Services): Promise<string[]> {
   do {
     const [next, keys] = await s.monitor.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
     cursor = next;
-    for (const key of keys) if (!key.endsWith(':dlv')) out.push(key.slice(key.lastIndexOf(':') + 1));
+    for (const key of keys) if (!/:(dlv|in)$/.test(key)) out.push(key.slice(key.lastIndexOf(':') + 1));
   } while (cursor !== '0');
   return out;
 }

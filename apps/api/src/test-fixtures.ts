@@ -54,7 +54,7 @@ export function createFixture(
     async records() {
       let n = 0;
       for await (const keys of redis.scanStream({ match: `${prefix}:gen:*`, count: 1000 }))
-        n += (keys as string[]).filter((k) => !k.endsWith(':dlv')).length;
+        n += (keys as string[]).filter((k) => !/:(dlv|in)$/.test(k)).length;
       return n;
     },
     async close() {

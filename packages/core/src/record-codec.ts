@@ -14,16 +14,18 @@ import { EVENT_TYPES, eventSuffix, webhookIdFor } from '@reelay/contracts';
 
 /**
  * The status record is one Redis hash with short field names (it is read on every stage run and
- * there may be 100k of them), plus a capped list of delivery attempts. This file is the one
- * place that knows the field names.
+ * there may be 100k of them), the input it was made from (one JSON string, written once), and a
+ * capped list of delivery attempts. The hash's values stay short while a generation is in flight
+ * (the timeline holds times relative to `created`), so Redis keeps it listpack-encoded: a hash
+ * with any value over 64 bytes (hash-max-listpack-value) costs about twice the memory.
+ * This file is the one place that knows the field names.
  */
 export const F = {
   state: 's',
   created: 'c',
   updated: 'u',
+  /** `state@ms-after-created|…` */
   timeline: 'tl',
-  request: 'rq',
-  options: 'op',
   deadline: 'dl',
   taskId: 'tk',
   submittedAt: 'sa',
@@ -51,14 +53,17 @@ export type StoredOptions = {
 /** The record as the stages see it: the status plus the internal fields they fence and resume on. */
 export type GenerationRecord = GenerationStatus & { pollN: number; intentOpen: boolean; videoUrl?: string };
 
-export function parseTimeline(raw: string | undefined): TimelineEntry[] {
+/** The stored input of a generation (the `input` key): what it was made from, never changed. */
+export type StoredInput = { request: GenerationStatus['request']; options: StoredOptions };
+
+export function parseTimeline(raw: string | undefined, createdAt: number): TimelineEntry[] {
   if (!raw) return [];
   return raw
     .split('|')
     .filter(Boolean)
     .map((entry) => {
       const at = entry.lastIndexOf('@');
-      return { state: entry.slice(0, at) as GenerationState, at: Number(entry.slice(at + 1)) };
+      return { state: entry.slice(0, at) as GenerationState, at: createdAt + Number(entry.slice(at + 1)) };
     });
 }
 
@@ -68,10 +73,13 @@ const numOr = (raw: string | undefined, d: number) => (raw === undefined ? d : N
 export function decodeRecord(
   id: string,
   h: Record<string, string>,
+  rawInput: string | null,
   attempts: DeliveryAttemptEntry[],
 ): GenerationRecord | undefined {
   if (!h[F.state]) return undefined;
-  const options = json<StoredOptions>(h[F.options]) ?? {};
+  const input = json<StoredInput>(rawInput ?? undefined);
+  const options = input?.options ?? {};
+  const createdAt = Number(h[F.created]);
   const deliveries: Delivery[] = [];
   for (const event of EVENT_TYPES) {
     const state = h[F.delivery(event)] as DeliveryState | undefined;
@@ -86,10 +94,11 @@ export function decodeRecord(
   const status: GenerationRecord = {
     id,
     state: h[F.state] as GenerationState,
-    createdAt: Number(h[F.created]),
+    createdAt,
     updatedAt: Number(h[F.updated]),
-    timeline: parseTimeline(h[F.timeline]),
-    request: JSON.parse(h[F.request] ?? '{}'),
+    timeline: parseTimeline(h[F.timeline], createdAt),
+    // Only a record whose input key was lost (an operator's DEL) lacks it.
+    request: input?.request ?? ({} as GenerationStatus['request']),
     upstream: { submitIntents: numOr(h[F.submitIntents], 0) },
     attempts: {
       submit: numOr(h[F.attempt('submit')], 0),

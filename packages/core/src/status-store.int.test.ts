@@ -52,6 +52,32 @@ describe('status store', () => {
     expect(await store.get(newGenerationId())).toBeUndefined();
   });
 
+  it('keeps an in-flight record compact: short hash values, the input beside it, times relative to creation', async () => {
+    const g = { ...fresh(), options: { webhook: { url: 'https://hooks.example.com/reelay/generations' } } };
+    await store.create([g]);
+    for (const [to, at] of [
+      ['submitting', 1_250],
+      ['running', 4_000],
+    ] as const) {
+      clock = at;
+      await store.update(g.id, { to, set: { [F.taskId]: 'task_0123456789abcdef0123', [F.submittedAt]: at } });
+    }
+    // A hash with any value over 64 bytes leaves listpack encoding and costs about twice the memory.
+    expect(await redis.object('ENCODING', `${prefix}:gen:${g.id}`)).toBe('listpack');
+    expect(await redis.hget(`${prefix}:gen:${g.id}`, F.timeline)).toBe(
+      'queued@0|submitting@250|running@3000',
+    );
+    const r = await store.get(g.id, { attempts: false });
+    expect(r?.timeline).toEqual([
+      { state: 'queued', at: 1_000 },
+      { state: 'submitting', at: 1_250 },
+      { state: 'running', at: 4_000 },
+    ]);
+    expect(r).toMatchObject({ request, webhook: g.options.webhook });
+    await store.remove([{ id: g.id }]);
+    expect(await redis.exists(`${prefix}:gen:${g.id}`, `${prefix}:gen:${g.id}:in`)).toBe(0);
+  });
+
   it('returns the existing generation for a reused idempotency key and writes nothing new', async () => {
     const a = fresh('order-1');
     await store.create([a]);
@@ -146,9 +172,12 @@ describe('status store', () => {
       set: { [F.error]: JSON.stringify({ stage: 'sink', code: 'X', message: 'm', resumable: true }) },
     });
     expect(await redis.ttl(`${prefix}:gen:${g.id}`)).toBeGreaterThan(3_500);
+    expect(await redis.ttl(`${prefix}:gen:${g.id}:in`)).toBeGreaterThan(3_500);
     expect((await store.get(g.id))?.error).toMatchObject({ stage: 'sink', resumable: true });
     await store.update(g.id, { to: 'copying', from: ['failed'], unset: [F.error] });
     expect(await redis.ttl(`${prefix}:gen:${g.id}`)).toBe(-1);
+    expect(await redis.ttl(`${prefix}:gen:${g.id}:in`)).toBe(-1);
+    expect((await store.get(g.id))?.request).toEqual(request);
     expect((await store.get(g.id))?.error).toBeUndefined();
   });
 

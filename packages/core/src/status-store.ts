@@ -12,6 +12,7 @@ import {
   decodeRecord,
   F,
   type GenerationRecord,
+  type StoredInput,
   type StoredOptions,
 } from './record-codec.ts';
 import { recordKeys } from './topology.ts';
@@ -95,8 +96,9 @@ export function createStatusStore(
     ];
     for (const g of items) {
       const idem = g.options.idempotencyKey;
-      k.push(keys.record(g.id), idem ? keys.idempotency(idem) : keys.record(g.id));
-      args.push(g.id, idem ? 1 : 0, g.fingerprint, JSON.stringify(g.request), JSON.stringify(g.options));
+      k.push(keys.record(g.id), idem ? keys.idempotency(idem) : keys.record(g.id), keys.input(g.id));
+      const input: StoredInput = { request: g.request, options: g.options };
+      args.push(g.id, idem ? 1 : 0, g.fingerprint, JSON.stringify(input));
     }
     k.push(keys.deadlines);
     const reply = (await runLua(redis, CREATE, k, args)) as string[];
@@ -109,20 +111,25 @@ export function createStatusStore(
   }
 
   /**
-   * Reads a record. Stages pass `{ attempts: false }`: they never need the delivery-attempt
-   * log, and one HGETALL is a quarter of the commands of the MULTI that also reads it.
+   * Reads a record and its input, in one round trip. Stages pass `{ attempts: false }`: they
+   * never need the delivery-attempt log. A pipeline, not MULTI: the input never changes and the
+   * attempt log is history, so no snapshot is needed, and MULTI/EXEC would double the commands.
    */
   async function get(id: string, opts: { attempts?: boolean } = {}): Promise<GenerationRecord | undefined> {
-    if (opts.attempts === false) return decodeRecord(id, await redis.hgetall(keys.record(id)), []);
-    const [[, hash], [, list]] = (await redis
-      .multi()
-      .hgetall(keys.record(id))
-      .lrange(keys.deliveries(id), 0, -1)
-      .exec()) as [[unknown, Record<string, string>], [unknown, string[]]];
+    const pipeline = redis.pipeline().hgetall(keys.record(id)).get(keys.input(id));
+    if (opts.attempts !== false) pipeline.lrange(keys.deliveries(id), 0, -1);
+    const replies = (await pipeline.exec()) ?? [];
+    for (const [err] of replies) if (err) throw err;
+    const [hash, input, list] = replies.map(([, v]) => v) as [
+      Record<string, string>,
+      string | null,
+      string[]?,
+    ];
     return decodeRecord(
       id,
       hash,
-      list.map((l) => JSON.parse(l) as DeliveryAttemptEntry),
+      input,
+      (list ?? []).map((l) => JSON.parse(l) as DeliveryAttemptEntry),
     );
   }
 
@@ -132,7 +139,7 @@ export function createStatusStore(
     const reply = (await runLua(
       redis,
       UPDATE,
-      [keys.record(id), keys.deliveries(id), keys.deadlines],
+      [keys.record(id), keys.deliveries(id), keys.deadlines, keys.input(id)],
       [
         spec.to ?? '',
         now(),
@@ -215,6 +222,7 @@ export function createStatusStore(
       const k = items.flatMap((g) => [
         keys.record(g.id),
         keys.deliveries(g.id),
+        keys.input(g.id),
         ...(g.idempotencyKey ? [keys.idempotency(g.idempotencyKey)] : []),
       ]);
       await redis

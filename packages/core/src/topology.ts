@@ -17,6 +17,11 @@ export function recordKeys(prefix: string) {
   return {
     record: (id: string) => `${prefix}:gen:${id}`,
     deliveries: (id: string) => `${prefix}:gen:${id}:dlv`,
+    /**
+     * What the generation was made from (request and options, JSON), set once. Kept out of the
+     * record hash so that hash keeps Redis' compact encoding (every value <= 64 bytes).
+     */
+    input: (id: string) => `${prefix}:gen:${id}:in`,
     idempotency: (key: string) => `${prefix}:idem:${key}`,
     inFlight: `${prefix}:inflight`,
     /** Sorted set of active generations by deadline (ms); the sweeper fails the overdue. */

@@ -1,10 +1,11 @@
 -- Compare-and-set on a generation's status record: the one way a stage changes a record, so a
 -- stale, duplicate or recovered job can never move a generation backwards or twice.
--- KEYS[1] record hash, KEYS[2] its delivery-attempt list, KEYS[3] the deadline index
+-- KEYS[1] record hash, KEYS[2] its delivery-attempt list, KEYS[3] the deadline index,
+-- KEYS[4] its input (expires and persists with the record)
 -- ARGV[1] new state ('' keeps the state: a guarded patch)
 -- ARGV[2] now (ms)
 -- ARGV[3] allowed current states, comma-separated ('' = any)
--- ARGV[4] retention (s): applied to both keys when the new state is terminal; a move out of a
+-- ARGV[4] retention (s): applied to the record's keys when the new state is terminal; a move out of a
 --         terminal state (an operator's resume) removes the expiry again
 -- ARGV[5] guard field ('' = none) and ARGV[6] the value it must hold ('' = absent)
 -- ARGV[7] fields to delete, comma-separated
@@ -14,21 +15,25 @@
 -- ARGV[11..] field, value pairs to set
 -- Returns {1, previous state} on success; {0, current state} when the state is not allowed;
 -- {2, current state, guard value} when the guard does not hold; {-1, ''} when there is no record.
-local cur = redis.call('HGET', KEYS[1], 's')
+-- One read and one HSET for everything: every command here is one more in Redis' work per stage.
+local read = {'s', 'c', 'tl'}
+if ARGV[5] ~= '' then table.insert(read, ARGV[5]) end
+local h = redis.call('HMGET', KEYS[1], unpack(read))
+local cur = h[1]
 if not cur then return {-1, ''} end
 if ARGV[3] ~= '' and not string.find(',' .. ARGV[3] .. ',', ',' .. cur .. ',', 1, true) then
   return {0, cur}
 end
 if ARGV[5] ~= '' then
-  local g = redis.call('HGET', KEYS[1], ARGV[5]) or ''
+  local g = h[4] or ''
   if g ~= ARGV[6] then return {2, cur, g} end
 end
--- One HSET for everything set: every command here is one more in Redis' work per stage.
 local set = {'u', ARGV[2]}
 if ARGV[1] ~= '' and ARGV[1] ~= cur then
-  local tl = redis.call('HGET', KEYS[1], 'tl') or ''
+  -- Times in the timeline are ms after creation: short values keep the hash compact.
+  local at = tonumber(ARGV[2]) - (tonumber(h[2]) or tonumber(ARGV[2]))
   table.insert(set, 's'); table.insert(set, ARGV[1])
-  table.insert(set, 'tl'); table.insert(set, tl .. '|' .. ARGV[1] .. '@' .. ARGV[2])
+  table.insert(set, 'tl'); table.insert(set, (h[3] or '') .. '|' .. ARGV[1] .. '@' .. at)
 end
 for i = 11, #ARGV do table.insert(set, ARGV[i]) end
 redis.call('HSET', KEYS[1], unpack(set))
@@ -43,9 +48,10 @@ if ARGV[1] ~= '' and ARGV[1] ~= cur then
   if ARGV[9] ~= '' then redis.call('PUBLISH', ARGV[9], ARGV[10] .. ' ' .. ARGV[1] .. ' ' .. ARGV[2]) end
   if terminal[ARGV[1]] then
     redis.call('EXPIRE', KEYS[1], ARGV[4]); redis.call('EXPIRE', KEYS[2], ARGV[4])
+    redis.call('EXPIRE', KEYS[4], ARGV[4])
     redis.call('ZREM', KEYS[3], ARGV[10])
   elseif terminal[cur] then
-    redis.call('PERSIST', KEYS[1]); redis.call('PERSIST', KEYS[2])
+    redis.call('PERSIST', KEYS[1]); redis.call('PERSIST', KEYS[2]); redis.call('PERSIST', KEYS[4])
   end
 end
 return {1, cur}
