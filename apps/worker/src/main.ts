@@ -15,7 +15,7 @@ export async function runWorkerProcess(env: Record<string, string | undefined> =
   const log = createLogger({ level: config.logLevel, name: 'reelay-worker' });
   if (!config.webhook.signingSecrets.length)
     log.warn('WEBHOOK_SIGNING_SECRET is not set: webhooks cannot be sent');
-  const probe = createRedis(config.redisUrl, 'producer', { lazyConnect: true });
+  const probe = createRedis(config.redisUrl, 'producer', { lazyConnect: true }, log);
   try {
     const verdict = judgeRedis(await readRedisFacts(probe), config.redisAllowEviction);
     for (const w of verdict.warnings) log.warn(w);

@@ -55,7 +55,7 @@ export function startWorker(
   log: Logger,
   overrides: Partial<StageDeps> = {},
 ): RunningWorker {
-  const redis = createRedis(config.redisUrl, 'worker');
+  const redis = createRedis(config.redisUrl, 'worker', {}, log);
   const deps = createStageDeps(config, redis, log, overrides);
   const workers = {} as Record<StageName, Worker>;
   for (const stage of STAGES) {

@@ -1,0 +1,36 @@
+import { once } from 'node:events';
+import { createRedis } from '@reelay/core';
+import { type RedisServerProcess, startRedisServer } from '@reelay/devstack';
+import type { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+
+let server: RedisServerProcess | undefined;
+let redis: Redis | undefined;
+afterEach(async () => {
+  redis?.disconnect();
+  await server?.stop();
+  redis = server = undefined;
+});
+
+describe('createRedis', () => {
+  it('reports an outage once and its end once, however many reconnects fail in between', async () => {
+    server = await startRedisServer();
+    const lines: Array<{ level: string; msg: string }> = [];
+    const log = {
+      warn: (_: object, msg: string) => lines.push({ level: 'warn', msg }),
+      info: (_: object, msg: string) => lines.push({ level: 'info', msg }),
+    };
+    redis = createRedis(server.url, 'worker', { retryStrategy: () => 50 }, log);
+    await redis.ping();
+    let errors = 0;
+    redis.on('error', () => errors++);
+    await server.kill('SIGKILL');
+    // Several failed reconnects, not one: the point is that they do not each log.
+    while (errors < 3) await once(redis, 'error');
+    expect(lines).toEqual([{ level: 'warn', msg: 'Redis connection lost; reconnecting' }]);
+    await server.start();
+    await once(redis, 'ready');
+    expect(await redis.ping()).toBe('PONG');
+    expect(lines.map((l) => l.level)).toEqual(['warn', 'info']);
+  }, 20_000);
+});
