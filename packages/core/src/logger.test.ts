@@ -30,6 +30,25 @@ describe('secrets never reach a log line', () => {
     expect(text()).toContain('[redacted]');
   });
 
+  it('censors secret-named keys nested in a logged object and in child bindings, at any depth', () => {
+    const { logger, text } = capture();
+    logger.child({ upstream: { auth: { 'X-API-Key': 'sk-live-child' } } }).info(
+      {
+        job: { data: { request: { webhook: { signingSecrets: ['whsec_BBBB'] } } } },
+        list: [{ deep: { nested: { Password: 'hunter2-nested' } } }],
+        headers: { Cookie: 'session=cookie-value' },
+        generationId: 'gen_1',
+      },
+      'nested',
+    );
+    expect(text()).not.toMatch(/sk-live-child|whsec_BBBB|hunter2-nested|cookie-value/);
+    // The keys stay, with the value censored; what is not secret is untouched.
+    expect(text()).toContain('"signingSecrets":"[redacted]"');
+    expect(text()).toContain('"Password":"[redacted]"');
+    expect(text()).toContain('"X-API-Key":"[redacted]"');
+    expect(text()).toContain('"generationId":"gen_1"');
+  });
+
   it('scrubs presigned-URL signatures, bearer tokens and webhook secrets inside free text and errors', () => {
     const { logger, text } = capture();
     const url =

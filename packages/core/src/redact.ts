@@ -1,8 +1,9 @@
 /**
- * Scrubs secrets out of strings before they reach a log line: bearer tokens, webhook secrets,
- * and the signature parts of presigned or signed URLs. Structured fields with secret names are
- * also covered by pino's redact paths (logger.ts); this catches secrets inside free text, such
- * as a URL in an error message.
+ * Scrubs secrets out of what reaches a log line: values under secret-named keys at any depth
+ * the walk reaches (`SECRET_KEYS`, case-insensitive), and inside strings bearer tokens, webhook
+ * secrets and the signature parts of presigned or signed URLs (a URL in an error message).
+ * The logger runs every log object and every child logger's bindings through `scrubSecrets`;
+ * this walk replaces pino's wildcard redact paths, which cost tens of µs per line and per child.
  */
 const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, '$1[redacted]'],
@@ -12,6 +13,23 @@ const PATTERNS: ReadonlyArray<[RegExp, string]> = [
     '$1[redacted]',
   ],
 ];
+
+/** Field names whose values are secrets wherever they appear. */
+export const SECRET_KEYS: readonly string[] = [
+  'apiKey',
+  'authorization',
+  'secret',
+  'secrets',
+  'signingSecrets',
+  'password',
+  'webhook-signature',
+  'x-api-key',
+  'cookie',
+];
+const SECRET_KEY_SET = new Set(SECRET_KEYS.map((k) => k.toLowerCase()));
+export const CENSOR = '[redacted]';
+
+export const isSecretKey = (key: string): boolean => SECRET_KEY_SET.has(key.toLowerCase());
 
 export function scrubString(value: string): string {
   let out = value;
@@ -34,6 +52,6 @@ export function scrubSecrets(value: unknown, depth = 0): unknown {
   }
   if (Array.isArray(value)) return value.map((v) => scrubSecrets(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = scrubSecrets(v, depth + 1);
+  for (const [k, v] of Object.entries(value)) out[k] = isSecretKey(k) ? CENSOR : scrubSecrets(v, depth + 1);
   return out;
 }
