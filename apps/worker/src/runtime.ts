@@ -125,6 +125,7 @@ export function startWorker(
   log.info({ prefix: config.prefix, concurrency: config.concurrency }, 'worker started');
   const health = startHealthServer({
     port: config.metricsPort,
+    host: config.metricsHost,
     metrics: deps.metrics,
     queues: deps.queues,
     workers: Object.values(workers),

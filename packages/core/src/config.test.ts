@@ -22,6 +22,7 @@ describe('loadConfig', () => {
     });
     expect(c.logLevel).toBe('info');
     expect(c.metricsPort).toBe(9464);
+    expect(c.metricsHost).toBe('0.0.0.0');
     expect(c.idempotencyTtlS).toBeGreaterThanOrEqual(86_400);
   });
 
