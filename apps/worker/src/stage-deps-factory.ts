@@ -1,4 +1,3 @@
-import { S3Client } from '@aws-sdk/client-s3';
 import { createMetrics, createQueues, createStatusStore, type Logger, type ReelayConfig } from '@reelay/core';
 import { createVtrixClient } from '@reelay/vtrix';
 import { createWebhookSender } from '@reelay/webhooks';
@@ -6,6 +5,7 @@ import type { Redis } from 'ioredis';
 import { Agent } from 'undici';
 import type { StageDeps } from './deps.ts';
 import { instrumentVtrix } from './instrumented-vtrix.ts';
+import { createS3Client } from './s3-client.ts';
 import { deliveryPolicy } from './worker-config.ts';
 
 /** Builds the real dependencies from configuration; `close` releases what it opened. */
@@ -29,16 +29,7 @@ export function createStageDeps(
       headersTimeoutMs: config.vtrix.timeoutMs,
       bodyTimeoutMs: config.vtrix.timeoutMs,
     });
-  const s3Client = new S3Client({
-    region: config.s3.region,
-    forcePathStyle: config.s3.forcePathStyle,
-    ...(config.s3.endpoint ? { endpoint: config.s3.endpoint } : {}),
-    // The SDK's default checksums send aws-chunked bodies, which S3-compatible servers such as
-    // s3rver store verbatim (the object then holds the wire encoding). Reelay verifies size and
-    // sha256 itself, so it asks for checksums only where the API requires them.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const s3Client = createS3Client(config.s3);
   const downloads =
     overrides.downloads ??
     new Agent({ connect: { timeout: 10_000 }, headersTimeout: 30_000, bodyTimeout: 60_000, connections: 16 });

@@ -59,6 +59,24 @@ describe('loadConfig', () => {
       expect(problems).toContain(`${v}:`);
   });
 
+  it('bounds S3 connections by default and refuses a timeout that is off or not a number', () => {
+    expect(loadConfig({}).s3).toMatchObject({ connectTimeoutMs: 5_000, socketTimeoutMs: 60_000 });
+    expect(loadConfig({ S3_CONNECT_TIMEOUT_MS: '250', S3_SOCKET_TIMEOUT_MS: '1500' }).s3).toMatchObject({
+      connectTimeoutMs: 250,
+      socketTimeoutMs: 1_500,
+    });
+    let err: unknown;
+    try {
+      loadConfig({ S3_CONNECT_TIMEOUT_MS: '0', S3_SOCKET_TIMEOUT_MS: 'soon' });
+    } catch (e) {
+      err = e;
+    }
+    expect((err as ConfigError).problems).toEqual([
+      'S3_CONNECT_TIMEOUT_MS: must be at least 100',
+      'S3_SOCKET_TIMEOUT_MS: must be a number',
+    ]);
+  });
+
   it('runs extra checks and cross-field rules into the same error', () => {
     expect(() =>
       loadConfig({ POLL_INITIAL_DELAY_MS: '5000', POLL_MAX_DELAY_MS: '1000' }, [

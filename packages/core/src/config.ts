@@ -66,6 +66,9 @@ export const EnvSchema = z.object({
   S3_FORCE_PATH_STYLE: bool(false),
   S3_KEY_PREFIX: z.string().default('generations/'),
   S3_PART_SIZE_MB: int(8, 5, 512),
+  // No 0 ("no timeout"): an S3 connection that hangs would hold a sink job for ever.
+  S3_CONNECT_TIMEOUT_MS: int(5_000, 100, 600_000),
+  S3_SOCKET_TIMEOUT_MS: int(60_000, 100, 3_600_000),
 
   WEBHOOK_SIGNING_SECRET: optional(),
   WEBHOOK_DEFAULT_URL: url(),
@@ -132,6 +135,10 @@ function toConfig(e: Env) {
       forcePathStyle: e.S3_FORCE_PATH_STYLE,
       keyPrefix: e.S3_KEY_PREFIX,
       partSizeBytes: e.S3_PART_SIZE_MB * 1024 * 1024,
+      /** Time allowed to open a connection to S3. */
+      connectTimeoutMs: e.S3_CONNECT_TIMEOUT_MS,
+      /** Time an S3 connection may stay idle (no byte sent or received) mid-request. */
+      socketTimeoutMs: e.S3_SOCKET_TIMEOUT_MS,
     },
     webhook: {
       signingSecrets:
