@@ -73,6 +73,37 @@ describe('crash windows', () => {
     });
   });
 
+  it('a poll failed the generation and died before BullMQ counted the failure: its re-run does not resume it', async () => {
+    const vtrix = createVtrixClient({ baseUrl: stack.sim.url, apiKey: stack.config.vtrix.apiKey! });
+    const taskId = (await vtrix.createTask(simpleRequest())).id; // done at once: a resume would succeed
+    await vtrix.close();
+    const id = await orphanRecord();
+    const jobId = jobIds.poll(id, 3);
+    await stack.producer.internals.store.update(id, {
+      to: 'failed',
+      set: {
+        [F.taskId]: taskId,
+        [F.submittedAt]: Date.now(),
+        [F.pollN]: 3,
+        [F.error]: JSON.stringify({
+          stage: 'poll',
+          code: 'REELAY_POLL_DEADLINE',
+          message: 'm',
+          resumable: true,
+        }),
+        // The failing run saw 0 attempts made; the stalled re-run below sees 0 as well.
+        [F.failedBy]: `${jobId}@0`,
+      },
+    });
+    await stack.worker.deps.queues.poll.add('poll', { generationId: id, n: 3 }, { jobId });
+    const webhookId = webhookIdFor(id, 'generation.failed');
+    await stack.receiver.waitFor((d) => d.some((x) => x.webhookId === webhookId && x.verified));
+    // The re-run queued the event of the failure it found instead of bringing the generation back.
+    const status = await stack.producer.getStatus(id);
+    expect(status?.state).toBe('failed');
+    expect(status?.timeline.map((t) => t.state)).toEqual(['queued', 'failed']);
+  });
+
   it('two runs of one poll: the run whose write is refused adds what the other left undone', async () => {
     const s = await startStack({
       sim: { taskDurationMs: 60_000 },

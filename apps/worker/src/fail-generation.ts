@@ -1,5 +1,12 @@
 import type { EventType, GenerationError, GenerationState, StageName } from '@reelay/contracts';
-import { enqueueEvent, F, type GenerationRecord, pendingDelivery } from '@reelay/core';
+import {
+  encodeFailedBy,
+  enqueueEvent,
+  F,
+  type FailedBy,
+  type GenerationRecord,
+  pendingDelivery,
+} from '@reelay/core';
 import type { StageDeps } from './deps.ts';
 
 const ACTIVE: GenerationState[] = ['queued', 'submitting', 'running', 'copying'];
@@ -7,16 +14,22 @@ const ACTIVE: GenerationState[] = ['queued', 'submitting', 'running', 'copying']
 /**
  * Ends a generation as failed, once: the compare-and-set refuses if it already ended (so a
  * duplicate job sends no second event). Frees its upstream slot and queues generation.failed.
+ * `by` names the job run that failed it, so only a retry of that job can resume it.
  */
 export async function failGeneration(
   deps: StageDeps,
   record: Pick<GenerationRecord, 'id' | 'webhook'>,
   error: GenerationError,
+  by?: FailedBy,
 ): Promise<boolean> {
   const moved = await deps.store.update(record.id, {
     to: 'failed',
     from: ACTIVE,
-    set: { [F.error]: JSON.stringify(error), ...pendingDelivery(record, 'generation.failed') },
+    set: {
+      [F.error]: JSON.stringify(error),
+      ...pendingDelivery(record, 'generation.failed'),
+      ...(by ? { [F.failedBy]: encodeFailedBy(by) } : {}),
+    },
     unset: [F.submitIntentOpen],
   });
   await deps.store.releaseSlot(record.id);
@@ -36,23 +49,51 @@ const STAGE_STATE: Record<Exclude<StageName, 'notify'>, GenerationState> = {
 };
 
 /**
- * An operator retried a failed job of this stage: when the generation failed resumably here,
- * bring it back to this stage's state (the one sanctioned move out of `failed`).
+ * Whether this run of a job is a retry (an operator's, from the failed set) of the job run that
+ * failed the generation. BullMQ counts an attempt when a job finishes, not when a stalled job is
+ * re-run: a worker that failed the generation and died before BullMQ recorded the job as failed
+ * leaves a re-run with the same count, and that re-run must not bring the generation back (its
+ * generation.failed is already on its way). Other jobs of the generation (a late, older poll)
+ * never resume it either.
+ */
+export function isRetryOfFailure(
+  record: Pick<GenerationRecord, 'state' | 'error' | 'failedBy'>,
+  job: { id?: string | undefined; attemptsMade: number },
+): boolean {
+  return (
+    record.state === 'failed' &&
+    record.error?.resumable === true &&
+    record.failedBy !== undefined &&
+    record.failedBy.jobId === job.id &&
+    job.attemptsMade > record.failedBy.attemptsMade
+  );
+}
+
+/**
+ * An operator retried the failed job of this stage that ended the generation resumably: bring
+ * the generation back to this stage's state (the one sanctioned move out of `failed`).
  */
 export async function resumeIfRetried(
   deps: StageDeps,
   record: GenerationRecord,
   stage: Exclude<StageName, 'notify'>,
+  job: { id?: string | undefined; attemptsMade: number },
 ): Promise<GenerationRecord> {
-  if (record.state !== 'failed' || record.error?.stage !== stage || !record.error.resumable) return record;
+  if (record.error?.stage !== stage || !isRetryOfFailure(record, job)) return record;
   const to = STAGE_STATE[stage];
   // A resumed poll gets a fresh deadline, or it would give up again at once.
   const set: Record<string, number> =
     stage === 'poll' ? { [F.deadline]: deps.now() + deps.poll.deadlineMs } : {};
-  const moved = await deps.store.update(record.id, { to, from: ['failed'], unset: [F.error], set });
+  const moved = await deps.store.update(record.id, {
+    to,
+    from: ['failed'],
+    guard: { field: F.failedBy, equals: encodeFailedBy(record.failedBy!) },
+    unset: [F.error, F.failedBy],
+    set,
+  });
   if (!moved.ok) return record;
   deps.log.info({ generationId: record.id, stage }, 'generation resumed by a retried job');
-  const { error: _e, ...rest } = record;
+  const { error: _e, failedBy: _f, ...rest } = record;
   return { ...rest, state: to, ...(stage === 'poll' ? { deadlineAt: Number(set[F.deadline]) } : {}) };
 }
 

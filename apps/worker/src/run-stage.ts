@@ -54,7 +54,8 @@ export async function runStage(
         'upstream refused our credentials or balance: operator attention needed',
       );
     const record = await deps.store.get(generationId, { attempts: false });
-    if (record) await failGeneration(deps, record, error);
+    if (record)
+      await failGeneration(deps, record, error, { jobId: job.id ?? '', attemptsMade: job.attemptsMade });
     throw final ? new UnrecoverableError(error.message) : e;
   }
 }

@@ -39,6 +39,8 @@ export const F = {
   pollN: 'pn',
   output: 'out',
   error: 'err',
+  /** `<job id>@<attempts made>`: the job run that failed the generation (see failedBy below). */
+  failedBy: 'fb',
   attempt: (stage: StageName) => `a.${stage}`,
   delivery: (event: EventType) => `d.${eventSuffix(event)}`,
 } as const;
@@ -50,8 +52,24 @@ export type StoredOptions = {
   priority?: number;
 };
 
+/** The job run that failed a generation: its id, and how many attempts BullMQ had counted then. */
+export type FailedBy = { jobId: string; attemptsMade: number };
+
 /** The record as the stages see it: the status plus the internal fields they fence and resume on. */
-export type GenerationRecord = GenerationStatus & { pollN: number; intentOpen: boolean; videoUrl?: string };
+export type GenerationRecord = GenerationStatus & {
+  pollN: number;
+  intentOpen: boolean;
+  videoUrl?: string;
+  failedBy?: FailedBy;
+};
+
+export const encodeFailedBy = (by: FailedBy): string => `${by.jobId}@${by.attemptsMade}`;
+
+function decodeFailedBy(raw: string | undefined): FailedBy | undefined {
+  const at = raw?.lastIndexOf('@') ?? -1;
+  if (!raw || at < 0) return undefined;
+  return { jobId: raw.slice(0, at), attemptsMade: Number(raw.slice(at + 1)) };
+}
 
 /** The stored input of a generation (the `input` key): what it was made from, never changed. */
 export type StoredInput = { request: GenerationStatus['request']; options: StoredOptions };
@@ -111,6 +129,8 @@ export function decodeRecord(
     intentOpen: h[F.submitIntentOpen] !== undefined,
   };
   if (h[F.videoUrl]) status.videoUrl = h[F.videoUrl];
+  const failedBy = decodeFailedBy(h[F.failedBy]);
+  if (failedBy) status.failedBy = failedBy;
   if (options.idempotencyKey) status.idempotencyKey = options.idempotencyKey;
   if (options.webhook) status.webhook = options.webhook;
   if (options.metadata) status.metadata = options.metadata;
@@ -131,6 +151,6 @@ export type DeliveryAttemptEntry = DeliveryAttempt & { event: EventType };
 
 /** Strips the fencing counter: what callers outside the worker get. */
 export function toStatus(record: GenerationRecord): GenerationStatus {
-  const { pollN: _p, intentOpen: _i, videoUrl: _v, ...status } = record;
+  const { pollN: _p, intentOpen: _i, videoUrl: _v, failedBy: _f, ...status } = record;
   return status;
 }

@@ -40,15 +40,19 @@ describe('decideSubmit', () => {
       state: 'failed',
       error: { stage: 'submit', code: 'REELAY_UPSTREAM_UNAUTHORIZED', message: 'bad key', resumable: true },
     });
-    expect(decideSubmit(resumable)).toEqual({ kind: 'create', from: ['failed'], uncertain: false });
+    expect(decideSubmit(resumable, true)).toEqual({ kind: 'create', from: ['failed'], uncertain: false });
+    // The same record, seen by a run that is not a retry of the failed one (a stalled re-run).
+    expect(decideSubmit(resumable, false).kind).toBe('skip');
     expect(
       decideSubmit(
         recordOf({ state: 'failed', error: { stage: 'poll', code: 'X', message: 'm', resumable: true } }),
+        true,
       ).kind,
     ).toBe('skip');
     expect(
       decideSubmit(
         recordOf({ state: 'failed', error: { stage: 'submit', code: 'X', message: 'm', resumable: false } }),
+        true,
       ).kind,
     ).toBe('skip');
   });

@@ -11,8 +11,11 @@ export type SubmitDecision =
    */
   | { kind: 'create'; from: GenerationState[]; uncertain: boolean };
 
-/** What a submit job should do, given the record as it is now. */
-export function decideSubmit(record: GenerationRecord): SubmitDecision {
+/**
+ * What a submit job should do, given the record as it is now. `retried`: this run is an
+ * operator's retry of the submit run that failed the generation (isRetryOfFailure).
+ */
+export function decideSubmit(record: GenerationRecord, retried = false): SubmitDecision {
   const taskId = record.upstream.taskId;
   if (taskId && (record.state === 'running' || record.state === 'submitting')) {
     return { kind: 'resume-polling', taskId, pollN: Math.max(1, record.pollN) };
@@ -24,7 +27,7 @@ export function decideSubmit(record: GenerationRecord): SubmitDecision {
       return { kind: 'create', from: ['submitting'], uncertain: record.intentOpen };
     case 'failed':
       // An operator retried a submit that had failed resumably (e.g. after fixing the API key).
-      if (record.error?.stage === 'submit' && record.error.resumable && !taskId)
+      if (retried && record.error?.stage === 'submit' && record.error.resumable && !taskId)
         return { kind: 'create', from: ['failed'], uncertain: false };
       return { kind: 'skip', reason: 'generation failed' };
     case 'running':

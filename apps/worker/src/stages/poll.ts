@@ -33,9 +33,7 @@ export function processPoll(
       const { generationId: id, n } = job.data;
       const stored = await deps.store.get(id, { attempts: false });
       if (!stored) return 'no such generation';
-      // Only the poll the generation failed on may resume it: a late, older poll job must not
-      // bring back a generation whose failure was already announced.
-      const record = n === stored.pollN ? await resumeIfRetried(deps, stored, 'poll') : stored;
+      const record = await resumeIfRetried(deps, stored, 'poll', job);
       const gate = gatePoll(record, n);
       if (gate.kind === 'skip') {
         await ensureTerminalEvent(deps, record);

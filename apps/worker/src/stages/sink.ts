@@ -33,7 +33,7 @@ export function processSink(
       const id = job.data.generationId;
       const stored = await deps.store.get(id, { attempts: false });
       if (!stored) return 'no such generation';
-      const record = await resumeIfRetried(deps, stored, 'sink');
+      const record = await resumeIfRetried(deps, stored, 'sink', job);
       if (record.state !== 'copying') {
         await ensureTerminalEvent(deps, record);
         return `generation is ${record.state}`;

@@ -11,7 +11,7 @@ import { enqueueEvent, F, pendingDelivery } from '@reelay/core';
 import { isVtrixError } from '@reelay/vtrix';
 import { DelayedError, type Job, RateLimitError } from 'bullmq';
 import type { StageDeps } from '../deps.ts';
-import { ensureTerminalEvent } from '../fail-generation.ts';
+import { ensureTerminalEvent, isRetryOfFailure } from '../fail-generation.ts';
 import { pollDelay, sinceSubmit } from '../poll-schedule.ts';
 import { rateLimitWaitMs } from '../rate-limit-wait.ts';
 import { ensureNextJob } from '../repair.ts';
@@ -28,7 +28,7 @@ export function processSubmit(job: Job<SubmitJob>, deps: StageDeps, token?: stri
     const id = job.data.generationId;
     const record = await deps.store.get(id, { attempts: false });
     if (!record) return 'no such generation';
-    const decision = decideSubmit(record);
+    const decision = decideSubmit(record, isRetryOfFailure(record, job));
     if (decision.kind === 'skip') {
       await ensureTerminalEvent(deps, record);
       return decision.reason;
@@ -65,7 +65,7 @@ export function processSubmit(job: Job<SubmitJob>, deps: StageDeps, token?: stri
     const intent = await deps.store.update(id, {
       to: 'submitting',
       from: decision.from,
-      unset: [F.error],
+      unset: [F.error, F.failedBy],
       increment: F.submitIntents,
       set: { [F.submitIntentOpen]: deps.now() },
     });

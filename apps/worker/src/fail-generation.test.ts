@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { isRetryOfFailure } from './fail-generation.ts';
+
+const failed = {
+  state: 'failed' as const,
+  error: { stage: 'poll' as const, code: 'REELAY_POLL_DEADLINE', message: 'm', resumable: true },
+  failedBy: { jobId: 'gen_a.poll.6', attemptsMade: 2 },
+};
+
+describe('isRetryOfFailure', () => {
+  it('is true for the failing job once BullMQ has counted the failed attempt (an operator retry)', () => {
+    expect(isRetryOfFailure(failed, { id: 'gen_a.poll.6', attemptsMade: 3 })).toBe(true);
+  });
+  it('is false for a re-run of the failing run itself: a stalled job keeps its count', () => {
+    expect(isRetryOfFailure(failed, { id: 'gen_a.poll.6', attemptsMade: 2 })).toBe(false);
+  });
+  it('is false for any other job of the generation, e.g. a late, older poll', () => {
+    expect(isRetryOfFailure(failed, { id: 'gen_a.poll.5', attemptsMade: 9 })).toBe(false);
+  });
+  it('is false when the failure is not resumable, names no job, or the generation is not failed', () => {
+    const job = { id: 'gen_a.poll.6', attemptsMade: 3 };
+    expect(isRetryOfFailure({ ...failed, error: { ...failed.error, resumable: false } }, job)).toBe(false);
+    expect(isRetryOfFailure({ state: 'failed', error: failed.error }, job)).toBe(false);
+    expect(isRetryOfFailure({ ...failed, state: 'running' }, job)).toBe(false);
+  });
+});
