@@ -11,6 +11,7 @@ import { DelayedError, type Job, type Processor, RateLimitError, UnrecoverableEr
 import { sweepDeadlines } from './deadline-sweeper.ts';
 import type { StageDeps } from './deps.ts';
 import { startHealthServer } from './health-server.ts';
+import { jobDeps } from './job-deps.ts';
 import { createStageDeps } from './stage-deps-factory.ts';
 import { isDeliveryRetry, processNotify } from './stages/notify.ts';
 import { processPoll } from './stages/poll.ts';
@@ -62,14 +63,7 @@ export function startWorker(
     const processor: Processor = async (job, token, signal) => {
       const end = deps.metrics.stageDuration.startTimer({ stage });
       try {
-        // Every line a job logs says which generation, stage, job and attempt it is about.
-        const log = deps.log.child({
-          generationId: job.data?.generationId,
-          stage,
-          jobId: job.id,
-          attempt: job.attemptsMade + 1,
-        });
-        const result = await PROCESSORS[stage](job, { ...deps, log }, token, signal);
+        const result = await PROCESSORS[stage](job, jobDeps(deps, stage, job), token, signal);
         deps.metrics.jobs.inc({ stage, outcome: 'completed' });
         return result;
       } catch (e) {
