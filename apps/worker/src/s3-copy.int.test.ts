@@ -13,7 +13,7 @@ import { type LocalS3, startS3 } from '@reelay/devstack';
 import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createS3Client } from './s3-client.ts';
-import { copyToS3 } from './s3-copy.ts';
+import { copyToS3, PARTS_IN_FLIGHT } from './s3-copy.ts';
 
 const MiB = 1024 * 1024;
 const BUCKET = 'copies';
@@ -64,7 +64,7 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-/** The worker's client for `endpoint`, configured the way the worker reads it. */
+/** The worker's client for `endpoint`, configured the way the worker reads it, and the commands it sends. */
 function workerClient(endpoint: string, env: Record<string, string> = {}) {
   const config = loadConfig({
     S3_ENDPOINT: endpoint,
@@ -75,7 +75,34 @@ function workerClient(endpoint: string, env: Record<string, string> = {}) {
   });
   const client = createS3Client(config.s3);
   clients.push(client);
-  return { target: { client, bucket: BUCKET, keyPrefix: '', partSizeBytes: config.s3.partSizeBytes } };
+  const sent: string[] = [];
+  let uploading = 0;
+  let maxUploading = 0;
+  let failPart: number | undefined;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      sent.push(context.commandName ?? '?');
+      const part = (args.input as { PartNumber?: number }).PartNumber;
+      if (context.commandName !== 'UploadPartCommand') return next(args);
+      if (part === failPart) throw new Error(`part ${part} refused by the test`);
+      uploading++;
+      maxUploading = Math.max(maxUploading, uploading);
+      try {
+        return await next(args);
+      } finally {
+        uploading--;
+      }
+    },
+    { step: 'initialize' },
+  );
+  return {
+    target: { client, bucket: BUCKET, keyPrefix: '', partSizeBytes: config.s3.partSizeBytes },
+    sent,
+    maxUploading: () => maxUploading,
+    failOnPart(n: number) {
+      failPart = n;
+    },
+  };
 }
 
 function serve(name: string, video: Video): string {
@@ -95,7 +122,7 @@ async function stored(key: string): Promise<Buffer | undefined> {
 }
 
 describe('copyToS3', () => {
-  it("copies a video larger than a part through the worker's client and stores exactly its bytes", async () => {
+  it('uploads a video larger than a part in parts, at most PARTS_IN_FLIGHT at once, and stores exactly its bytes', async () => {
     const s = workerClient(s3.endpoint);
     const bytes = randomBytes(6 * PART + 12_345); // 7 parts: more than PARTS_IN_FLIGHT
     const out = await copyToS3(downloads, serve('big', { bytes }), s.target, 'big.mp4', {
@@ -107,6 +134,55 @@ describe('copyToS3', () => {
     expect(object && sha256(object)).toBe(sha256(bytes));
     const head = await reader.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'big.mp4' }));
     expect(head).toMatchObject({ ContentType: 'video/mp4', Metadata: { 'generation-id': 'g1' } });
+    // The size check needs no HEAD of its own (see copyToS3).
+    expect(s.sent).toEqual([
+      'CreateMultipartUploadCommand',
+      ...Array(7).fill('UploadPartCommand'),
+      'CompleteMultipartUploadCommand',
+    ]);
+    expect(s.maxUploading()).toBeGreaterThan(1);
+    expect(s.maxUploading()).toBeLessThanOrEqual(PARTS_IN_FLIGHT);
+  });
+
+  it('puts a video no larger than a part in one request', async () => {
+    const s = workerClient(s3.endpoint);
+    for (const [name, n] of [
+      ['small', 13_000],
+      ['exact', PART],
+      ['empty', 0],
+    ] as const) {
+      s.sent.length = 0;
+      const bytes = randomBytes(n);
+      const out = await copyToS3(downloads, serve(name, { bytes }), s.target, `${name}.mp4`, {});
+      expect(out).toEqual({ size: n, sha256: sha256(bytes) });
+      expect((await stored(`${name}.mp4`))?.equals(bytes)).toBe(true);
+      expect(s.sent).toEqual(['PutObjectCommand']);
+    }
+  });
+
+  it('stores nothing when the download ends short of its Content-Length', async () => {
+    const s = workerClient(s3.endpoint);
+    const bytes = randomBytes(2 * PART + 100);
+    const url = serve('short', { bytes, announce: 3 * PART });
+    await expect(copyToS3(downloads, url, s.target, 'short.mp4', {})).rejects.toMatchObject({
+      code: expect.stringMatching(/^REELAY_SINK_(DOWNLOAD_FAILED|SIZE_MISMATCH)$/),
+    });
+    expect(await stored('short.mp4')).toBeUndefined();
+    expect(s.sent).toContain('AbortMultipartUploadCommand');
+    expect(s.sent).not.toContain('CompleteMultipartUploadCommand');
+  });
+
+  it('aborts the multipart upload when a part fails, and stores nothing', async () => {
+    const s = workerClient(s3.endpoint);
+    s.failOnPart(2);
+    const url = serve('failing', { bytes: randomBytes(3 * PART) });
+    await expect(copyToS3(downloads, url, s.target, 'failing.mp4', {})).rejects.toMatchObject({
+      code: 'REELAY_SINK_UPLOAD_FAILED',
+      message: expect.stringContaining('part 2 refused'),
+    });
+    expect(s.sent.at(-1)).toBe('AbortMultipartUploadCommand');
+    expect(s.sent).not.toContain('CompleteMultipartUploadCommand');
+    expect(await stored('failing.mp4')).toBeUndefined();
   });
 
   it('fails within its socket timeout when S3 accepts the connection and never answers', async () => {

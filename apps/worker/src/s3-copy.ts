@@ -1,13 +1,20 @@
 import { createHash } from 'node:crypto';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import {
+  AbortMultipartUploadCommand,
+  type CompletedPart,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import type { Dispatcher } from 'undici';
 import type { S3Target } from './deps.ts';
 import { StageError } from './stage-error.ts';
 
 export type CopyResult = { size: number; sha256: string };
+
+/** Part buffers one copy may hold: at most this many parts uploading or filling at once. */
+export const PARTS_IN_FLIGHT = 4;
 
 const EXPIRED_BRAND = Symbol.for('reelay.sink.url-expired');
 /** The result URL answered 403 or 404: it expired; read the task again for a fresh one. */
@@ -21,10 +28,12 @@ export const isUrlExpired = (e: unknown): e is UrlExpiredError =>
   typeof e === 'object' && e !== null && EXPIRED_BRAND in e;
 
 /**
- * Streams a video URL into S3 without holding it in memory: the body flows through a hashing
- * transform into a multipart upload (parts of `partSizeBytes`, four in flight). Size is checked
- * against Content-Length and against the stored object. On any failure the multipart upload
- * is aborted, so no orphaned parts stay behind.
+ * Streams a video URL into S3 without holding it in memory: each chunk of the download is hashed
+ * (sha256) and copied into a part buffer; a full part is uploaded while the next one fills. A copy
+ * holds at most PARTS_IN_FLIGHT part buffers (recycled, so a 1 GiB video allocates no more than a
+ * 100 MiB one) and a video no larger than one part goes up in a single PutObject. The size is
+ * checked against Content-Length before anything is completed, and on any failure the multipart
+ * upload is aborted, so neither a short object nor orphaned parts stay behind.
  */
 export async function copyToS3(
   downloads: Dispatcher,
@@ -53,66 +62,201 @@ export async function copyToS3(
     throw new StageError('sink', 'REELAY_SINK_DOWNLOAD_FAILED', `video download answered ${res.statusCode}`);
   }
   const announced = Number(res.headers['content-length'] ?? Number.NaN);
+  const known = Number.isFinite(announced);
   const hash = createHash('sha256');
   let size = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk);
-      size += chunk.length;
-      done(null, chunk);
-    },
-  });
-  const upload = new Upload({
-    client: s3.client,
-    params: { Bucket: s3.bucket, Key: key, Body: tap, ContentType: 'video/mp4', Metadata: metadata },
-    partSize: s3.partSizeBytes,
-    queueSize: 4,
-    leavePartsOnError: false,
-  });
-  // Shutdown: abort the multipart upload (no orphaned parts) and the download with it.
-  const onAbort = () => void upload.abort().catch(() => {});
-  signal?.addEventListener('abort', onAbort, { once: true });
+  // Stops the part uploads still in flight when the copy fails or the worker shuts down.
+  const stop = new AbortController();
+  const uploadSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+  const upload = new PartUpload(s3, key, metadata, known ? announced : undefined, uploadSignal);
   try {
-    await Promise.all([pipeline(res.body, tap), upload.done()]);
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (known && size > announced) throw sizeMismatch(`more than the announced ${announced} bytes`);
+      hash.update(chunk);
+      await upload.write(chunk);
+    }
+    if (known && size !== announced) throw sizeMismatch(`${size} bytes of an announced ${announced}`);
+    await upload.finish();
   } catch (e) {
-    await upload.abort().catch(() => {});
+    stop.abort();
     res.body.destroy();
+    await upload.abort();
     if (e instanceof StageError) throw e;
-    const download = !res.body.readableEnded;
-    throw new StageError(
-      'sink',
-      download ? 'REELAY_SINK_DOWNLOAD_FAILED' : 'REELAY_SINK_UPLOAD_FAILED',
-      `${download ? 'download' : 'upload'} failed: ${(e as Error).message}`,
-      { cause: e },
-    );
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-  }
-  if (Number.isFinite(announced) && announced !== size) {
-    throw new StageError(
-      'sink',
-      'REELAY_SINK_SIZE_MISMATCH',
-      `received ${size} bytes of an announced ${announced}`,
-    );
-  }
-  const head = await s3.client
-    .send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key }))
-    .catch((e: unknown) => {
-      throw new StageError(
-        'sink',
-        'REELAY_SINK_UPLOAD_FAILED',
-        `checking the stored object failed: ${(e as Error).message}`,
-        { cause: e },
-      );
+    throw new StageError('sink', 'REELAY_SINK_DOWNLOAD_FAILED', `download failed: ${(e as Error).message}`, {
+      cause: e,
     });
-  if (head.ContentLength !== size) {
-    throw new StageError(
-      'sink',
-      'REELAY_SINK_SIZE_MISMATCH',
-      `stored object has ${head.ContentLength} bytes, sent ${size}`,
-    );
   }
+  // No HeadObject after the upload. The stored object is made of exactly the parts S3
+  // acknowledged: each UploadPart (or the one PutObject) carried a Content-Length equal to the
+  // bytes hashed into `sha256` and a SigV4 signature over those bytes, and
+  // CompleteMultipartUpload names every part by number and ETag (S3 refuses it if one is
+  // missing or different). So the object's size is `size` by construction; a HEAD would read
+  // back the same number one round trip later and could not see a later overwrite either.
+  // One object per generation still holds: the key is derived from the generation id.
   return { size, sha256: hash.digest('hex') };
+}
+
+/**
+ * One object's upload in parts of `partSizeBytes`. `write` copies bytes into the part being
+ * filled and, when it is full, starts its upload; it waits while PARTS_IN_FLIGHT buffers are
+ * taken, which pauses the download (backpressure). Buffers come back to a free list when their
+ * part is stored. A part's upload is not awaited by `write`, so its failure is kept in `failure`
+ * and thrown by the next `write` or by `finish`.
+ */
+class PartUpload {
+  private readonly free: Buffer[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly parts: CompletedPart[] = [];
+  private current: Buffer | undefined;
+  private filled = 0;
+  /** Bytes handed to parts so far (sent or sending). */
+  private offset = 0;
+  private partNumber = 0;
+  private uploadId: string | undefined;
+  private failure: unknown;
+
+  private readonly s3: S3Target;
+  private readonly key: string;
+  private readonly metadata: Record<string, string>;
+  private readonly announced: number | undefined;
+  private readonly signal: AbortSignal;
+
+  constructor(
+    s3: S3Target,
+    key: string,
+    metadata: Record<string, string>,
+    announced: number | undefined,
+    signal: AbortSignal,
+  ) {
+    this.s3 = s3;
+    this.key = key;
+    this.metadata = metadata;
+    this.announced = announced;
+    this.signal = signal;
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    for (let at = 0; at < chunk.length; ) {
+      if (this.current && this.filled === this.current.length) await this.sendPart();
+      this.current ??= this.take();
+      const n = chunk.copy(this.current, this.filled, at);
+      this.filled += n;
+      at += n;
+    }
+  }
+
+  async finish(): Promise<void> {
+    if (this.partNumber === 0) {
+      // The whole video fits in one part: one request, no multipart upload.
+      const body = this.current?.subarray(0, this.filled) ?? Buffer.alloc(0);
+      await this.s3.client
+        .send(
+          new PutObjectCommand({
+            ...this.target(),
+            Body: body,
+            ContentLength: body.length,
+            ...this.objectInfo(),
+          }),
+          { abortSignal: this.signal },
+        )
+        .catch(uploadFailed);
+      return;
+    }
+    if (this.filled > 0) await this.sendPart();
+    await Promise.all(this.inFlight);
+    if (this.failure) throw uploadFailed(this.failure);
+    const parts = this.parts.sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
+    await this.s3.client
+      .send(
+        new CompleteMultipartUploadCommand({
+          ...this.target(),
+          UploadId: this.uploadId,
+          MultipartUpload: { Parts: parts },
+        }),
+        { abortSignal: this.signal },
+      )
+      .catch(uploadFailed);
+  }
+
+  /** After a failure (the caller has aborted `signal`): waits for the parts in flight, then drops the upload. */
+  async abort(): Promise<void> {
+    await Promise.all(this.inFlight);
+    if (this.uploadId === undefined) return;
+    await this.s3.client
+      .send(new AbortMultipartUploadCommand({ ...this.target(), UploadId: this.uploadId }))
+      .catch(() => {});
+  }
+
+  /** A buffer for the next part: the rest of an announced video if that is less than a part. */
+  private take(): Buffer {
+    const partSize = this.s3.partSizeBytes;
+    const want = this.announced === undefined ? partSize : Math.min(partSize, this.announced - this.offset);
+    const recycled = this.free.pop();
+    if (recycled) return want === partSize ? recycled : recycled.subarray(0, want);
+    return Buffer.allocUnsafe(want);
+  }
+
+  private async sendPart(): Promise<void> {
+    const buffer = this.current!;
+    const body = buffer.subarray(0, this.filled);
+    this.current = undefined;
+    this.filled = 0;
+    this.offset += body.length;
+    if (this.uploadId === undefined) {
+      const created = await this.s3.client
+        .send(new CreateMultipartUploadCommand({ ...this.target(), ...this.objectInfo() }), {
+          abortSignal: this.signal,
+        })
+        .catch(uploadFailed);
+      this.uploadId = created.UploadId;
+    }
+    const partNumber = ++this.partNumber;
+    const sent: Promise<void> = this.s3.client
+      .send(
+        new UploadPartCommand({
+          ...this.target(),
+          UploadId: this.uploadId,
+          PartNumber: partNumber,
+          Body: body,
+          ContentLength: body.length,
+        }),
+        { abortSignal: this.signal },
+      )
+      .then(
+        (r) => {
+          this.parts.push({ PartNumber: partNumber, ETag: r.ETag });
+          if (buffer.length === this.s3.partSizeBytes) this.free.push(buffer);
+        },
+        (e: unknown) => {
+          this.failure ??= e;
+        },
+      )
+      .finally(() => this.inFlight.delete(sent));
+    this.inFlight.add(sent);
+    while (this.inFlight.size >= PARTS_IN_FLIGHT && this.failure === undefined)
+      await Promise.race(this.inFlight);
+    if (this.failure !== undefined) throw uploadFailed(this.failure);
+  }
+
+  private target() {
+    return { Bucket: this.s3.bucket, Key: this.key };
+  }
+
+  private objectInfo() {
+    return { ContentType: 'video/mp4', Metadata: this.metadata };
+  }
+}
+
+function uploadFailed(e: unknown): never {
+  if (e instanceof StageError) throw e;
+  throw new StageError('sink', 'REELAY_SINK_UPLOAD_FAILED', `upload failed: ${(e as Error).message}`, {
+    cause: e,
+  });
+}
+
+function sizeMismatch(what: string): StageError {
+  return new StageError('sink', 'REELAY_SINK_SIZE_MISMATCH', `received ${what}`);
 }
 
 function pathOf(url: string): string {
