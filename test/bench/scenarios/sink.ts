@@ -1,8 +1,12 @@
 /**
- * Scenario 4, sink: one large video (simulator `videoBytes`) copied into s3rver. Reelay: a fresh
+ * Scenario 4, sink: one large video (simulator `videoBytes`) copied into s3rver. The simulator and
+ * s3rver run in the runner process; the copying process is measured alone. Reelay: a fresh
  * `reelay worker` process runs the generation; the copy time is its record's copying → succeeded
- * span and its peak RSS is VmHWM. Baseline: a fresh process streaming the same kind of URL into
- * the same bucket with a bare lib-storage Upload (same 8 MiB parts). Both peaks include start-up.
+ * span, its peak RSS is VmHWM (start-up included) and its RSS before the copy is read once it is
+ * ready. Baseline: a fresh process streaming the same kind of URL into the same bucket with a bare
+ * lib-storage Upload (same 8 MiB parts), measured the same way. Also measured in the same run:
+ * the floor (a process that only loads the worker's modules) and, as a what-if, the worker with a
+ * small V8 young generation (WHAT_IF_FLAGS), which is most of the gap to the target.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +15,6 @@ import { createProducer } from '@reelay/producer';
 import { request as httpRequest } from 'undici';
 import type { Row, Scenario, ScenarioContext } from '../scenario.ts';
 import { pairedRatios, round, roundSummary, summarize } from '../stats.ts';
-import { SYSTEMS, type System } from '../support/pipeline-run.ts';
 import { readProcMemory } from '../support/proc-stats.ts';
 import { request } from '../support/requests.ts';
 import { type BenchServices, BUCKET, startServices } from '../support/services.ts';
@@ -20,10 +23,20 @@ import { reelayEnv, startReelayWorker } from '../support/workers.ts';
 const MiB = 1024 * 1024;
 const PART = 8 * MiB;
 const SINK_COPY = fileURLToPath(new URL('../baseline/sink-copy.ts', import.meta.url));
+const MODULE_FLOOR = fileURLToPath(new URL('../support/module-floor.ts', import.meta.url));
 const GUARD = new URL('../support/orphan-guard.ts', import.meta.url).href;
+/**
+ * V8 sizes the young generation from the machine's memory (here up to 2 × 32 MB semi-spaces): it
+ * is committed and touched, and the download's short-lived buffers wait for a scavenge in it.
+ * One 1 MB semi-space scavenges often enough to free them as they go.
+ */
+const WHAT_IF_FLAGS = ['--max-semi-space-size=1'];
+
+type Variant = 'reelay' | 'what-if' | 'baseline';
+const VARIANTS: readonly Variant[] = ['baseline', 'reelay', 'what-if'];
 
 type Copy = {
-  system: System;
+  system: Variant;
   bytes: number;
   ms: number;
   mibPerSec: number;
@@ -31,13 +44,18 @@ type Copy = {
   peakRssMB: number;
 };
 
-async function reelayCopy(s: BenchServices, bytes: number, ctx: ScenarioContext): Promise<Copy> {
+async function reelayCopy(
+  s: BenchServices,
+  bytes: number,
+  ctx: ScenarioContext,
+  variant: 'reelay' | 'what-if',
+): Promise<Copy> {
   const worker = await startReelayWorker(
     reelayEnv(s, { POLL_INITIAL_DELAY_MS: '10', POLL_MAX_DELAY_MS: '10' }),
     {
-      name: `reelay-sink-${bytes}`,
+      name: `${variant}-sink-${bytes}`,
       logDir: ctx.logDir,
-      nodeArgs: ctx.nodeArgs,
+      nodeArgs: [...ctx.nodeArgs, ...(variant === 'what-if' ? WHAT_IF_FLAGS : [])],
     },
   );
   const producer = createProducer({
@@ -57,7 +75,7 @@ async function reelayCopy(s: BenchServices, bytes: number, ctx: ScenarioContext)
       throw new Error(`reelay stored ${status?.output?.size} bytes, expected ${bytes}`);
     const ms = at('succeeded') - at('copying');
     return {
-      system: 'reelay',
+      system: variant,
       bytes,
       ms,
       mibPerSec: bytes / MiB / (ms / 1000),
@@ -101,6 +119,18 @@ async function baselineCopy(s: BenchServices, bytes: number): Promise<Copy> {
   };
 }
 
+/** VmHWM of a process that only loads the worker's modules (support/module-floor.ts), in MB. */
+async function moduleFloorMB(nodeArgs: string[]): Promise<number> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [...nodeArgs, '--import', GUARD, MODULE_FLOOR],
+    {
+      env: { PATH: process.env.PATH ?? '' },
+    },
+  );
+  return (JSON.parse(stdout) as { hwmBytes: number }).hwmBytes / 1e6;
+}
+
 export const sink: Scenario = {
   name: 'sink',
   title: 'Sink',
@@ -109,13 +139,16 @@ export const sink: Scenario = {
     const copies: Copy[] = [];
     for (const bytes of sizes) {
       for (let i = 0; i < ctx.runs; i++) {
-        const order: System[] = i % 2 === 0 ? [...SYSTEMS] : [...SYSTEMS].reverse();
-        for (const system of order) {
+        const order: Variant[] = i % 2 === 0 ? [...VARIANTS] : [...VARIANTS].reverse();
+        for (const variant of order) {
           const s = await startServices({ taskDurationMs: 0, videoBytes: bytes });
           try {
-            const c = system === 'reelay' ? await reelayCopy(s, bytes, ctx) : await baselineCopy(s, bytes);
+            const c =
+              variant === 'baseline'
+                ? await baselineCopy(s, bytes)
+                : await reelayCopy(s, bytes, ctx, variant);
             ctx.log(
-              `sink ${bytes / MiB} MiB ${system}: ${c.mibPerSec.toFixed(0)} MiB/s, peak RSS ${c.peakRssMB.toFixed(0)} MB`,
+              `sink ${bytes / MiB} MiB ${variant}: ${c.mibPerSec.toFixed(0)} MiB/s, RSS before ${c.idleRssMB.toFixed(0)} MB, peak ${c.peakRssMB.toFixed(0)} MB`,
             );
             copies.push(c);
           } finally {
@@ -124,12 +157,21 @@ export const sink: Scenario = {
         }
       }
     }
-    const of = (system: System, bytes: number) =>
-      copies.filter((c) => c.system === system && c.bytes === bytes);
+    const floor = {
+      reelay: await moduleFloorMB(ctx.nodeArgs),
+      whatIf: await moduleFloorMB([...ctx.nodeArgs, ...WHAT_IF_FLAGS]),
+    };
+    ctx.log(
+      `sink floor (worker modules only): ${floor.reelay.toFixed(0)} MB, with ${WHAT_IF_FLAGS.join(' ')} ${floor.whatIf.toFixed(0)} MB`,
+    );
+    const of = (variant: Variant, bytes?: number) =>
+      copies.filter((c) => c.system === variant && (bytes === undefined || c.bytes === bytes));
+    const median = (cs: Copy[], f: (c: Copy) => number) => roundSummary(summarize(cs.map(f)));
     const largest = sizes.at(-1)!;
     const rows: Row[] = [];
     for (const bytes of sizes) {
       const r = of('reelay', bytes);
+      const w = of('what-if', bytes);
       const b = of('baseline', bytes);
       const size = `${bytes / MiB} MiB`;
       const ratio = pairedRatios(
@@ -139,8 +181,8 @@ export const sink: Scenario = {
       rows.push({
         figure: `copy throughput, ${size}`,
         unit: 'MiB/s',
-        reelay: roundSummary(summarize(r.map((c) => c.mibPerSec))),
-        baseline: roundSummary(summarize(b.map((c) => c.mibPerSec))),
+        reelay: median(r, (c) => c.mibPerSec),
+        baseline: median(b, (c) => c.mibPerSec),
         ratio: roundSummary(ratio),
         ...(bytes === largest ? { target: '≥ 0.9 × baseline', met: ratio.median >= 0.9 } : {}),
       });
@@ -149,9 +191,36 @@ export const sink: Scenario = {
         figure: `peak RSS (VmHWM) of the copying process, ${size}`,
         unit: 'MB',
         reelay: roundSummary(peak),
-        baseline: roundSummary(summarize(b.map((c) => c.peakRssMB))),
+        baseline: median(b, (c) => c.peakRssMB),
         target: '≤ 200 MB',
         met: peak.max <= 200,
+      });
+      rows.push({
+        figure: `of which the copy added (peak − RSS before the copy), ${size}`,
+        unit: 'MB',
+        reelay: median(r, (c) => c.peakRssMB - c.idleRssMB),
+        baseline: median(b, (c) => c.peakRssMB - c.idleRssMB),
+      });
+      const whatIfPeak = summarize(w.map((c) => c.peakRssMB));
+      rows.push({
+        figure: `peak RSS, worker started with ${WHAT_IF_FLAGS.join(' ')} (what-if), ${size}`,
+        unit: 'MB',
+        reelay: roundSummary(whatIfPeak),
+        baseline: median(b, (c) => c.peakRssMB),
+        target: '≤ 200 MB',
+        met: whatIfPeak.max <= 200,
+      });
+      rows.push({
+        figure: `copy throughput, same what-if, ${size}`,
+        unit: 'MiB/s',
+        reelay: median(w, (c) => c.mibPerSec),
+        baseline: median(b, (c) => c.mibPerSec),
+        ratio: roundSummary(
+          pairedRatios(
+            w.map((c) => c.mibPerSec),
+            b.map((c) => c.mibPerSec),
+          ),
+        ),
       });
     }
     if (sizes.length > 1) {
@@ -165,13 +234,33 @@ export const sink: Scenario = {
         met: spread <= 1.2,
       });
     }
+    rows.push(
+      {
+        figure: 'RSS of the copying process before the copy (started, idle)',
+        unit: 'MB',
+        reelay: median(of('reelay'), (c) => c.idleRssMB),
+        baseline: median(of('baseline'), (c) => c.idleRssMB),
+      },
+      {
+        figure: "floor: a process that only loads the worker's modules (VmHWM)",
+        unit: 'MB',
+        reelay: round(floor.reelay),
+      },
+      {
+        figure: `same floor with ${WHAT_IF_FLAGS.join(' ')}`,
+        unit: 'MB',
+        reelay: round(floor.whatIf),
+      },
+    );
     return {
       name: 'sink',
       title: 'Sink',
-      setup: `${sizes.map((b) => `${b / MiB} MiB`).join(' and ')}, ${ctx.runs} run(s) each; 8 MiB parts in both (Reelay: S3_PART_SIZE_MB=8, queueSize 2; baseline: lib-storage default queueSize 4); simulator and s3rver in the runner process`,
+      setup: `${sizes.map((b) => `${b / MiB} MiB`).join(' and ')}, ${ctx.runs} run(s) each; 8 MiB parts in both (Reelay: S3_PART_SIZE_MB=8, at most 4 part buffers per copy; baseline: lib-storage default queueSize 4); simulator and s3rver in the runner process, each copying process measured alone; what-if: the Reelay worker started with ${WHAT_IF_FLAGS.join(' ')}`,
       rows,
       notes: [],
       details: {
+        floorMB: { reelay: round(floor.reelay), whatIf: round(floor.whatIf) },
+        whatIfFlags: WHAT_IF_FLAGS,
         copies: copies.map((c) => ({
           ...c,
           ms: Math.round(c.ms),
