@@ -108,13 +108,13 @@ export const EnvSchema = z.object({
     })
     .default('info'),
   METRICS_PORT: int(9464, 0, 65_535),
-});
-export type Env = z.infer<typeof EnvSchema>;
-
   METRICS_HOST: z
     .string()
     .regex(/^[^\s/]+$/, { error: 'must be a host name or IP address, e.g. 127.0.0.1' })
     .default('0.0.0.0'),
+});
+export type Env = z.infer<typeof EnvSchema>;
+
 export type ReelayConfig = ReturnType<typeof toConfig>;
 
 function toConfig(e: Env) {
@@ -183,6 +183,8 @@ function toConfig(e: Env) {
     recordRetentionS: e.RECORD_RETENTION_S,
     logLevel: e.LOG_LEVEL,
     metricsPort: e.METRICS_PORT,
+    /** 0.0.0.0 lets a Prometheus elsewhere scrape; 127.0.0.1 keeps the endpoints on the host. */
+    metricsHost: e.METRICS_HOST,
   };
 }
 
@@ -190,8 +192,6 @@ function toConfig(e: Env) {
  * Reads the configuration from an environment. Apps add what core does not know: `extraChecks`
  * (rules on the parsed config, e.g. the webhook secret format) and `ownProblems` (their own
  * variables, parsed apart). Every problem, core's and theirs, comes out in one ConfigError.
-    /** 0.0.0.0 lets a Prometheus elsewhere scrape; 127.0.0.1 keeps the endpoints on the host. */
-    metricsHost: e.METRICS_HOST,
  */
 export function loadConfig(
   env: Record<string, string | undefined> = process.env,
