@@ -59,6 +59,13 @@ describe('loadConfig', () => {
       expect(problems).toContain(`${v}:`);
   });
 
+  it('takes a metrics host and refuses one that is not a host', () => {
+    expect(loadConfig({ METRICS_HOST: '127.0.0.1' }).metricsHost).toBe('127.0.0.1');
+    expect(() => loadConfig({ METRICS_HOST: 'http://x/' })).toThrow(
+      /METRICS_HOST: must be a host name or IP address/,
+    );
+  });
+
   it('bounds S3 connections by default and refuses a timeout that is off or not a number', () => {
     expect(loadConfig({}).s3).toMatchObject({ connectTimeoutMs: 5_000, socketTimeoutMs: 60_000 });
     expect(loadConfig({ S3_CONNECT_TIMEOUT_MS: '250', S3_SOCKET_TIMEOUT_MS: '1500' }).s3).toMatchObject({
