@@ -123,7 +123,15 @@ export function createWebhookSender(opts: WebhookSenderOptions): WebhookSender {
       return { ok: false, error: { code: checked.code, message: checked.message }, latencyMs: latency() };
     }
     const url = checked.url;
-    const signal = AbortSignal.timeout(timeoutMs);
+    // Not AbortSignal.timeout: its timer outlives the attempt, and when it fires, long after the
+    // reply came, it still builds a DOMException and dispatches the abort (one per webhook sent).
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () => deadline.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')),
+      timeoutMs,
+    );
+    timer.unref();
+    const signal = deadline.signal;
     let status: number | undefined;
     let retryAfter: string | undefined;
     try {
@@ -156,6 +164,8 @@ export function createWebhookSender(opts: WebhookSenderOptions): WebhookSender {
       if (status !== undefined) outcome.status = status;
       if (retryAfter !== undefined) outcome.retryAfter = retryAfter;
       return outcome;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
