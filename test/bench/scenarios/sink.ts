@@ -119,6 +119,18 @@ async function baselineCopy(s: BenchServices, bytes: number): Promise<Copy> {
   };
 }
 
+/** What the peak is made of, in words, with this run's figures (largest size). */
+function sinkNotes(reelay: Copy[], whatIf: Copy[], floor: { reelay: number; whatIf: number }): string[] {
+  const med = (cs: Copy[], f: (c: Copy) => number) => Math.round(summarize(cs.map(f)).median);
+  if (!reelay.length) return [];
+  const parts = (4 * 8 * MiB) / 1e6;
+  return [
+    `The copying process is the worker alone (simulator and s3rver run in the runner). Of its ${med(reelay, (c) => c.peakRssMB)} MB peak, ${Math.round(floor.reelay)} MB is the floor: a Node 24 process that has only loaded the worker's modules (type stripping, zod, ioredis, BullMQ, the AWS SDK, …) and run nothing; the worker idles at ${med(reelay, (c) => c.idleRssMB)} MB before the copy.`,
+    `The copy adds ${med(reelay, (c) => c.peakRssMB - c.idleRssMB)} MB, of which at most ${parts.toFixed(1)} MB are Reelay's part buffers (4 × 8 MiB, recycled; no concatenated copies, no Transform, no HEAD). The rest is the runtime: V8 lets the young generation grow to 2 × 32 MB semi-spaces on this machine (committed and touched), and the download's 64 KiB buffers live outside the JS heap until a GC frees them, which with a young generation that large runs rarely.`,
+    `With ${WHAT_IF_FLAGS.join(' ')} (one 1 MB semi-space) the same worker peaks at ${med(whatIf, (c) => c.peakRssMB)} MB (floor ${Math.round(floor.whatIf)} MB): the 200 MB target is reachable with that flag, not without it, since the default floor plus the parts in flight already leave only ${Math.round(200 - floor.reelay - parts)} MB for everything else. The flag is not adopted: it costs the small-job stages CPU (see the note below the table).`,
+  ];
+}
+
 /** VmHWM of a process that only loads the worker's modules (support/module-floor.ts), in MB. */
 async function moduleFloorMB(nodeArgs: string[]): Promise<number> {
   const { stdout } = await promisify(execFile)(
@@ -257,7 +269,7 @@ export const sink: Scenario = {
       title: 'Sink',
       setup: `${sizes.map((b) => `${b / MiB} MiB`).join(' and ')}, ${ctx.runs} run(s) each; 8 MiB parts in both (Reelay: S3_PART_SIZE_MB=8, at most 4 part buffers per copy; baseline: lib-storage default queueSize 4); simulator and s3rver in the runner process, each copying process measured alone; what-if: the Reelay worker started with ${WHAT_IF_FLAGS.join(' ')}`,
       rows,
-      notes: [],
+      notes: sinkNotes(of('reelay', largest), of('what-if', largest), floor),
       details: {
         floorMB: { reelay: round(floor.reelay), whatIf: round(floor.whatIf) },
         whatIfFlags: WHAT_IF_FLAGS,
