@@ -1,7 +1,8 @@
 import { jobIds, newGenerationId, webhookIdFor } from '@reelay/contracts';
 import { F } from '@reelay/core';
 import { createVtrixClient } from '@reelay/vtrix';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { failGeneration } from 'worker';
 import { simpleRequest } from '../support/requests.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
@@ -71,6 +72,26 @@ describe('crash windows', () => {
       type: 'generation.failed',
       data: { id, error: { code: 'REELAY_UPSTREAM_BAD_REQUEST' } },
     });
+  });
+
+  it('the write that failed a generation ran twice (its reply lost, ioredis resent it): the event is still queued', async () => {
+    const id = await orphanRecord();
+    const error = { stage: 'poll' as const, code: 'REELAY_POLL_DEADLINE', message: 'm', resumable: true };
+    const record = (await stack.producer.internals.store.get(id))!;
+    // The first run of the write landed; the caller never saw its reply.
+    await stack.producer.internals.store.update(id, {
+      to: 'failed',
+      set: { [F.error]: JSON.stringify(error), [F.delivery('generation.failed')]: 'pending' },
+    });
+    // The resent write finds the generation failed and is refused.
+    expect(await failGeneration(stack.worker.deps, record, error)).toBe(false);
+    const webhookId = webhookIdFor(id, 'generation.failed');
+    await stack.receiver.waitFor((d) => d.some((x) => x.webhookId === webhookId && x.verified));
+    await vi.waitFor(async () =>
+      expect((await stack.producer.getStatus(id))?.deliveries).toEqual([
+        expect.objectContaining({ event: 'generation.failed', state: 'delivered' }),
+      ]),
+    );
   });
 
   it('a poll failed the generation and died before BullMQ counted the failure: its re-run does not resume it', async () => {

@@ -33,7 +33,13 @@ export async function failGeneration(
     unset: [F.submitIntentOpen],
   });
   await deps.store.releaseSlot(record.id);
-  if (!moved.ok) return false;
+  if (!moved.ok) {
+    // Refused because the generation had already ended: maybe by this very write, run a second
+    // time after its reply was lost (ioredis sends unanswered commands again on reconnect). Its
+    // event must still be queued; the event's job id makes this a no-op when it was.
+    if (moved.reason !== 'missing') await ensureTerminalEvent(deps, { ...record, state: moved.current });
+    return false;
+  }
   deps.log.warn(
     { generationId: record.id, stage: error.stage, code: error.code, upstreamCode: error.upstreamCode },
     `generation failed: ${error.message}`,
@@ -108,7 +114,10 @@ const TERMINAL_EVENT: Partial<Record<GenerationState, EventType>> = {
  * crash may have come between the state change and queueing it. The event's job id makes this
  * a no-op when it was queued.
  */
-export async function ensureTerminalEvent(deps: StageDeps, record: GenerationRecord): Promise<void> {
+export async function ensureTerminalEvent(
+  deps: StageDeps,
+  record: Pick<GenerationRecord, 'id' | 'webhook' | 'state'>,
+): Promise<void> {
   const event = TERMINAL_EVENT[record.state];
   if (event) await enqueueEvent(deps.queues, record, event);
 }
