@@ -111,20 +111,18 @@ export function createStatusStore(
   }
 
   /**
-   * Reads a record and its input, in one round trip. Stages pass `{ attempts: false }`: they
-   * never need the delivery-attempt log. A pipeline, not MULTI: the input never changes and the
-   * attempt log is history, so no snapshot is needed, and MULTI/EXEC would double the commands.
+   * Reads a record and its input; the commands go out together, so it costs one round trip.
+   * Stages pass `{ attempts: false }`: they never need the delivery-attempt log. Not a
+   * `pipeline()`: on a connection BullMQ shares, each pipeline copies BullMQ's ~60 script
+   * commands onto itself (37 µs per read, against 13 µs). Not MULTI either: the input never
+   * changes and the attempt log is history, so no snapshot is needed.
    */
   async function get(id: string, opts: { attempts?: boolean } = {}): Promise<GenerationRecord | undefined> {
-    const pipeline = redis.pipeline().hgetall(keys.record(id)).get(keys.input(id));
-    if (opts.attempts !== false) pipeline.lrange(keys.deliveries(id), 0, -1);
-    const replies = (await pipeline.exec()) ?? [];
-    for (const [err] of replies) if (err) throw err;
-    const [hash, input, list] = replies.map(([, v]) => v) as [
-      Record<string, string>,
-      string | null,
-      string[]?,
-    ];
+    const [hash, input, list] = await Promise.all([
+      redis.hgetall(keys.record(id)),
+      redis.get(keys.input(id)),
+      opts.attempts === false ? undefined : redis.lrange(keys.deliveries(id), 0, -1),
+    ]);
     return decodeRecord(
       id,
       hash,
