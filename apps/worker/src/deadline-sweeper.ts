@@ -10,7 +10,7 @@ import { failGeneration } from './fail-generation.ts';
 export async function sweepDeadlines(deps: StageDeps, deadlineMs: number): Promise<number> {
   let ended = 0;
   for (const id of await deps.store.overdue()) {
-    const record = await deps.store.get(id, { attempts: false });
+    const record = await deps.store.getCore(id);
     if (!record || isTerminal(record.state)) {
       await deps.store.forgetDeadline(id);
       continue;

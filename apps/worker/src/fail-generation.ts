@@ -4,8 +4,8 @@ import {
   enqueueEvent,
   F,
   type FailedBy,
-  type GenerationRecord,
   pendingDelivery,
+  type RecordCore,
 } from '@reelay/core';
 import type { StageDeps } from './deps.ts';
 
@@ -18,7 +18,7 @@ const ACTIVE: GenerationState[] = ['queued', 'submitting', 'running', 'copying']
  */
 export async function failGeneration(
   deps: StageDeps,
-  record: Pick<GenerationRecord, 'id' | 'webhook'>,
+  record: Pick<RecordCore, 'id' | 'wants'>,
   error: GenerationError,
   by?: FailedBy,
 ): Promise<boolean> {
@@ -63,7 +63,7 @@ const STAGE_STATE: Record<Exclude<StageName, 'notify'>, GenerationState> = {
  * never resume it either.
  */
 export function isRetryOfFailure(
-  record: Pick<GenerationRecord, 'state' | 'error' | 'failedBy'>,
+  record: Pick<RecordCore, 'state' | 'error' | 'failedBy'>,
   job: { id?: string | undefined; attemptsMade: number },
 ): boolean {
   return (
@@ -79,12 +79,12 @@ export function isRetryOfFailure(
  * An operator retried the failed job of this stage that ended the generation resumably: bring
  * the generation back to this stage's state (the one sanctioned move out of `failed`).
  */
-export async function resumeIfRetried(
+export async function resumeIfRetried<R extends RecordCore>(
   deps: StageDeps,
-  record: GenerationRecord,
+  record: R,
   stage: Exclude<StageName, 'notify'>,
   job: { id?: string | undefined; attemptsMade: number },
-): Promise<GenerationRecord> {
+): Promise<R> {
   if (record.error?.stage !== stage || !isRetryOfFailure(record, job)) return record;
   const to = STAGE_STATE[stage];
   // A resumed poll gets a fresh deadline, or it would give up again at once.
@@ -100,7 +100,8 @@ export async function resumeIfRetried(
   if (!moved.ok) return record;
   deps.log.info({ generationId: record.id, stage }, 'generation resumed by a retried job');
   const { error: _e, failedBy: _f, ...rest } = record;
-  return { ...rest, state: to, ...(stage === 'poll' ? { deadlineAt: Number(set[F.deadline]) } : {}) };
+  // R minus the error: what the record now holds (error and failedBy are optional in R).
+  return { ...rest, state: to, ...(stage === 'poll' ? { deadlineAt: Number(set[F.deadline]) } : {}) } as R;
 }
 
 const TERMINAL_EVENT: Partial<Record<GenerationState, EventType>> = {
@@ -116,7 +117,7 @@ const TERMINAL_EVENT: Partial<Record<GenerationState, EventType>> = {
  */
 export async function ensureTerminalEvent(
   deps: StageDeps,
-  record: Pick<GenerationRecord, 'id' | 'webhook' | 'state'>,
+  record: Pick<RecordCore, 'id' | 'wants' | 'state'>,
 ): Promise<void> {
   const event = TERMINAL_EVENT[record.state];
   if (event) await enqueueEvent(deps.queues, record, event);

@@ -12,7 +12,7 @@ import { schedulePoll } from './stages/schedule-poll.ts';
  * never makes work twice. Returns what it did, for the job's return value.
  */
 export async function ensureNextJob(deps: StageDeps, id: string, why: string): Promise<string> {
-  const record = await deps.store.get(id, { attempts: false });
+  const record = await deps.store.getCore(id);
   if (!record) return `${why}; no record`;
   switch (record.state) {
     case 'running':

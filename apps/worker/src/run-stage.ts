@@ -53,7 +53,7 @@ export async function runStage(
         { ...log, httpStatus: e.httpStatus },
         'upstream refused our credentials or balance: operator attention needed',
       );
-    const record = await deps.store.get(generationId, { attempts: false });
+    const record = await deps.store.getCore(generationId);
     if (record)
       await failGeneration(deps, record, error, { jobId: job.id ?? '', attemptsMade: job.attemptsMade });
     throw final ? new UnrecoverableError(error.message) : e;

@@ -14,6 +14,7 @@ export function recordOf(over: Partial<GenerationRecord> = {}): GenerationRecord
     deliveries: [],
     pollN: 0,
     intentOpen: false,
+    wants: ['generation.succeeded', 'generation.failed', 'generation.canceled'],
     ...over,
   };
 }

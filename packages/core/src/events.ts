@@ -1,11 +1,16 @@
-import { DEFAULT_EVENTS, type EventType, type GenerationStatus, jobIds } from '@reelay/contracts';
+import { DEFAULT_EVENTS, type EventType, jobIds, type WebhookTarget } from '@reelay/contracts';
 import type { StageQueues } from './queues.ts';
-import { F } from './record-codec.ts';
+import { F, type RecordCore } from './record-codec.ts';
+
+/** The events a webhook target subscribes to (none without a URL); fixed at enqueue. */
+export function wantedEvents(webhook: WebhookTarget | undefined): EventType[] {
+  if (!webhook?.url) return [];
+  return [...(webhook.events ?? DEFAULT_EVENTS)];
+}
 
 /** True when the generation has a webhook target that subscribed to this event. */
-export function eventWanted(record: Pick<GenerationStatus, 'webhook'>, event: EventType): boolean {
-  if (!record.webhook?.url) return false;
-  return (record.webhook.events ?? DEFAULT_EVENTS).includes(event);
+export function eventWanted(record: Pick<RecordCore, 'wants'>, event: EventType): boolean {
+  return record.wants.includes(event);
 }
 
 /**
@@ -14,7 +19,7 @@ export function eventWanted(record: Pick<GenerationStatus, 'webhook'>, event: Ev
  */
 export async function enqueueEvent(
   queues: StageQueues,
-  record: Pick<GenerationStatus, 'id' | 'webhook'>,
+  record: Pick<RecordCore, 'id' | 'wants'>,
   event: EventType,
 ): Promise<boolean> {
   if (!eventWanted(record, event)) return false;
@@ -30,9 +35,6 @@ export async function enqueueEvent(
  * Record fields that open the delivery track of an event, for the same compare-and-set that
  * moves the generation: the status shows `pending` from the moment the event is due.
  */
-export function pendingDelivery(
-  record: Pick<GenerationStatus, 'webhook'>,
-  event: EventType,
-): Record<string, string> {
+export function pendingDelivery(record: Pick<RecordCore, 'wants'>, event: EventType): Record<string, string> {
   return eventWanted(record, event) ? { [F.delivery(event)]: 'pending' } : {};
 }

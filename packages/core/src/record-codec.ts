@@ -41,6 +41,12 @@ export const F = {
   error: 'err',
   /** `<job id>@<attempts made>`: the job run that failed the generation (see failedBy below). */
   failedBy: 'fb',
+  /**
+   * The events its webhook target wants, one letter each (see WANTS_CODE): what a stage needs to
+   * know to queue an event, kept in the hash so that stages other than submit and notify never
+   * read the input.
+   */
+  wants: 'w',
   attempt: (stage: StageName) => `a.${stage}`,
   delivery: (event: EventType) => `d.${eventSuffix(event)}`,
 } as const;
@@ -61,7 +67,25 @@ export type GenerationRecord = GenerationStatus & {
   intentOpen: boolean;
   videoUrl?: string;
   failedBy?: FailedBy;
+  /** The events to send to the generation's webhook target (none without a target). */
+  wants: EventType[];
 };
+
+/** What comes from the input key; the rest of a record is in its hash. */
+type InputFields = 'request' | 'webhook' | 'metadata' | 'idempotencyKey' | 'priority';
+/** A record read without its input (one HGETALL): what the poll and sink stages need. */
+export type RecordCore = Omit<GenerationRecord, InputFields>;
+
+const WANTS_CODE: Record<EventType, string> = {
+  'generation.running': 'r',
+  'generation.succeeded': 's',
+  'generation.failed': 'f',
+  'generation.canceled': 'c',
+};
+export const encodeWants = (events: readonly EventType[]): string =>
+  events.map((e) => WANTS_CODE[e]).join('');
+const decodeWants = (raw: string | undefined): EventType[] =>
+  raw ? EVENT_TYPES.filter((e) => raw.includes(WANTS_CODE[e])) : [];
 
 export const encodeFailedBy = (by: FailedBy): string => `${by.jobId}@${by.attemptsMade}`;
 
@@ -88,15 +112,36 @@ export function parseTimeline(raw: string | undefined, createdAt: number): Timel
 const json = <T>(raw: string | undefined): T | undefined => (raw ? (JSON.parse(raw) as T) : undefined);
 const numOr = (raw: string | undefined, d: number) => (raw === undefined ? d : Number(raw));
 
+/** A record with its input (the input key's JSON; null when that key is gone). */
 export function decodeRecord(
   id: string,
   h: Record<string, string>,
   rawInput: string | null,
   attempts: DeliveryAttemptEntry[],
 ): GenerationRecord | undefined {
-  if (!h[F.state]) return undefined;
+  const core = decodeCore(id, h, attempts);
+  if (!core) return undefined;
   const input = json<StoredInput>(rawInput ?? undefined);
   const options = input?.options ?? {};
+  // Only a record whose input key was lost (an operator's DEL) lacks it.
+  const record: GenerationRecord = {
+    ...core,
+    request: input?.request ?? ({} as GenerationStatus['request']),
+  };
+  if (options.idempotencyKey) record.idempotencyKey = options.idempotencyKey;
+  if (options.webhook) record.webhook = options.webhook;
+  if (options.metadata) record.metadata = options.metadata;
+  if (options.priority) record.priority = options.priority;
+  return record;
+}
+
+/** A record from its hash alone. */
+export function decodeCore(
+  id: string,
+  h: Record<string, string>,
+  attempts: DeliveryAttemptEntry[],
+): RecordCore | undefined {
+  if (!h[F.state]) return undefined;
   const createdAt = Number(h[F.created]);
   const deliveries: Delivery[] = [];
   for (const event of EVENT_TYPES) {
@@ -109,14 +154,12 @@ export function decodeRecord(
       attempts: attempts.filter((a) => a.event === event).map(({ event: _e, ...a }) => a),
     });
   }
-  const status: GenerationRecord = {
+  const status: RecordCore = {
     id,
     state: h[F.state] as GenerationState,
     createdAt,
     updatedAt: Number(h[F.updated]),
     timeline: parseTimeline(h[F.timeline], createdAt),
-    // Only a record whose input key was lost (an operator's DEL) lacks it.
-    request: input?.request ?? ({} as GenerationStatus['request']),
     upstream: { submitIntents: numOr(h[F.submitIntents], 0) },
     attempts: {
       submit: numOr(h[F.attempt('submit')], 0),
@@ -127,14 +170,11 @@ export function decodeRecord(
     deliveries,
     pollN: numOr(h[F.pollN], 0),
     intentOpen: h[F.submitIntentOpen] !== undefined,
+    wants: decodeWants(h[F.wants]),
   };
   if (h[F.videoUrl]) status.videoUrl = h[F.videoUrl];
   const failedBy = decodeFailedBy(h[F.failedBy]);
   if (failedBy) status.failedBy = failedBy;
-  if (options.idempotencyKey) status.idempotencyKey = options.idempotencyKey;
-  if (options.webhook) status.webhook = options.webhook;
-  if (options.metadata) status.metadata = options.metadata;
-  if (options.priority) status.priority = options.priority;
   if (h[F.deadline]) status.deadlineAt = Number(h[F.deadline]);
   if (h[F.taskId]) status.upstream.taskId = h[F.taskId];
   if (h[F.submittedAt]) status.upstream.submittedAt = Number(h[F.submittedAt]);
@@ -151,6 +191,6 @@ export type DeliveryAttemptEntry = DeliveryAttempt & { event: EventType };
 
 /** Strips the fencing counter: what callers outside the worker get. */
 export function toStatus(record: GenerationRecord): GenerationStatus {
-  const { pollN: _p, intentOpen: _i, videoUrl: _v, failedBy: _f, ...status } = record;
+  const { pollN: _p, intentOpen: _i, videoUrl: _v, failedBy: _f, wants: _w, ...status } = record;
   return status;
 }

@@ -74,8 +74,26 @@ describe('status store', () => {
       { state: 'running', at: 4_000 },
     ]);
     expect(r).toMatchObject({ request, webhook: g.options.webhook });
+    // The stages' one-command read: the hash alone, with the events to queue but not the input.
+    const core = await store.getCore(g.id);
+    expect(core?.wants).toEqual(['generation.succeeded', 'generation.failed', 'generation.canceled']);
+    expect(core?.timeline).toEqual(r?.timeline);
+    expect(core).not.toHaveProperty('request');
+    expect(core).not.toHaveProperty('webhook');
     await store.remove([{ id: g.id }]);
     expect(await redis.exists(`${prefix}:gen:${g.id}`, `${prefix}:gen:${g.id}:in`)).toBe(0);
+  });
+
+  it('notes the events a webhook target wants at creation, and none without a target', async () => {
+    const withEvents = {
+      ...fresh(),
+      options: { webhook: { url: 'https://h.example.com/x', events: ['generation.running' as const] } },
+    };
+    const without = fresh();
+    await store.create([withEvents, without]);
+    expect((await store.getCore(withEvents.id))?.wants).toEqual(['generation.running']);
+    expect((await store.getCore(without.id))?.wants).toEqual([]);
+    expect(await store.getCore(newGenerationId())).toBeUndefined();
   });
 
   it('returns the existing generation for a reused idempotency key and writes nothing new', async () => {

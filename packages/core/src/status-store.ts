@@ -6,12 +6,16 @@ import type {
   GenerationState,
 } from '@reelay/contracts';
 import type { Redis } from 'ioredis';
+import { wantedEvents } from './events.ts';
 import { loadLua, runLua } from './lua-script.ts';
 import {
   type DeliveryAttemptEntry,
+  decodeCore,
   decodeRecord,
+  encodeWants,
   F,
   type GenerationRecord,
+  type RecordCore,
   type StoredInput,
   type StoredOptions,
 } from './record-codec.ts';
@@ -98,7 +102,13 @@ export function createStatusStore(
       const idem = g.options.idempotencyKey;
       k.push(keys.record(g.id), idem ? keys.idempotency(idem) : keys.record(g.id), keys.input(g.id));
       const input: StoredInput = { request: g.request, options: g.options };
-      args.push(g.id, idem ? 1 : 0, g.fingerprint, JSON.stringify(input));
+      args.push(
+        g.id,
+        idem ? 1 : 0,
+        g.fingerprint,
+        JSON.stringify(input),
+        encodeWants(wantedEvents(g.options.webhook)),
+      );
     }
     k.push(keys.deadlines);
     const reply = (await runLua(redis, CREATE, k, args)) as string[];
@@ -129,6 +139,14 @@ export function createStatusStore(
       input,
       (list ?? []).map((l) => JSON.parse(l) as DeliveryAttemptEntry),
     );
+  }
+
+  /**
+   * Reads a record's hash alone (one command): all the poll and sink stages need. Everything but
+   * the input (request, webhook target, metadata) and the delivery-attempt log.
+   */
+  async function getCore(id: string): Promise<RecordCore | undefined> {
+    return decodeCore(id, await redis.hgetall(keys.record(id)), []);
   }
 
   async function update(id: string, spec: UpdateSpec): Promise<UpdateResult> {
@@ -207,6 +225,7 @@ export function createStatusStore(
     keys,
     create,
     get,
+    getCore,
     update,
     recordDelivery,
     subscribe,

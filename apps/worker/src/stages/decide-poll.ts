@@ -1,4 +1,4 @@
-import type { GenerationRecord } from '@reelay/core';
+import type { RecordCore } from '@reelay/core';
 import type { VtrixTask } from '@reelay/vtrix';
 import { type PollSchedule, pollDelay } from '../poll-schedule.ts';
 
@@ -14,7 +14,7 @@ export type PollGate =
  * Whether poll job `n` may run. The record's poll counter fences duplicates: only the job whose
  * number matches may read the task, so two chains of polls can never run for one generation.
  */
-export function gatePoll(record: GenerationRecord, n: number): PollGate {
+export function gatePoll(record: RecordCore, n: number): PollGate {
   // The completing poll leaves the counter at its own number: only it may re-add the sink job.
   if (record.state === 'copying' && record.pollN === n) return { kind: 'handoff' };
   if (record.state !== 'running') return { kind: 'skip', reason: `generation is ${record.state}` };
@@ -36,7 +36,7 @@ export type PollDecision =
  * error). Deadlines count from the submit, so a task that never finishes ends failed, not polled forever.
  */
 export function decidePoll(
-  record: GenerationRecord,
+  record: RecordCore,
   task: VtrixTask | undefined,
   n: number,
   now: number,

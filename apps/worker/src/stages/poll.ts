@@ -31,7 +31,7 @@ export function processPoll(
     deps,
     async () => {
       const { generationId: id, n } = job.data;
-      const stored = await deps.store.get(id, { attempts: false });
+      const stored = await deps.store.getCore(id);
       if (!stored) return 'no such generation';
       const record = await resumeIfRetried(deps, stored, 'poll', job);
       const gate = gatePoll(record, n);

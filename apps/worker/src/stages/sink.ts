@@ -7,7 +7,7 @@
  * A re-run that finds the generation already succeeded only makes sure the event is queued.
  */
 import type { SinkJob } from '@reelay/contracts';
-import { enqueueEvent, F, type GenerationRecord, pendingDelivery } from '@reelay/core';
+import { enqueueEvent, F, pendingDelivery, type RecordCore } from '@reelay/core';
 import type { Job } from 'bullmq';
 import type { StageDeps } from '../deps.ts';
 import { ensureTerminalEvent, resumeIfRetried } from '../fail-generation.ts';
@@ -31,7 +31,7 @@ export function processSink(
     deps,
     async () => {
       const id = job.data.generationId;
-      const stored = await deps.store.get(id, { attempts: false });
+      const stored = await deps.store.getCore(id);
       if (!stored) return 'no such generation';
       const record = await resumeIfRetried(deps, stored, 'sink', job);
       if (record.state !== 'copying') {
@@ -84,7 +84,7 @@ export function processSink(
   );
 }
 
-async function freshUrl(deps: StageDeps, record: GenerationRecord): Promise<string> {
+async function freshUrl(deps: StageDeps, record: RecordCore): Promise<string> {
   const taskId = record.upstream.taskId;
   if (!taskId)
     throw new StageError('sink', 'REELAY_SINK_NO_VIDEO_URL', 'no upstream task id to read a video URL from');

@@ -3,7 +3,8 @@
 -- none); KEYS[3i] its input key; the last KEY is the deadline index (sorted set: id → deadline ms)
 -- ARGV[1] now (ms), ARGV[2] idempotency TTL (s), ARGV[3] record key prefix ('<prefix>:gen:'),
 -- ARGV[4] deadline (ms after now; 0 = none)
--- then 4 values per generation: id, has key (1|0), fingerprint, input JSON (request and options)
+-- then 5 values per generation: id, has key (1|0), fingerprint, input JSON (request and options),
+-- the events its webhook wants (letters; '' = none)
 -- Returns {id, created (1|0), state} per generation, flattened; or {'CONFLICT', i, id} when
 -- key i already names a generation made from a different request (nothing is written then).
 local n = (#KEYS - 1) / 3
@@ -13,7 +14,7 @@ local resolved = {}
 local batchKeys = {}
 -- First pass reads only, so a conflict anywhere leaves Redis untouched.
 for i = 1, n do
-  local b = 4 + (i - 1) * 4
+  local b = 4 + (i - 1) * 5
   if ARGV[b + 2] == '1' then
     local key = KEYS[3 * i - 1]
     local v = batchKeys[key] or redis.call('GET', key)
@@ -29,7 +30,7 @@ for i = 1, n do
 end
 local out = {}
 for i = 1, n do
-  local b = 4 + (i - 1) * 4
+  local b = 4 + (i - 1) * 5
   local id = resolved[i]
   if id then
     local state = redis.call('HGET', recPrefix .. id, 's')
@@ -43,7 +44,9 @@ for i = 1, n do
   if not resolved[i] then
     id = ARGV[b + 1]
     -- Timeline times are ms after 'c', which keeps the hash's values short (see record-codec.ts).
-    redis.call('HSET', KEYS[3 * i - 2], 's', 'queued', 'c', now, 'u', now, 'tl', 'queued@0', 'pn', '0')
+    local fields = {'s', 'queued', 'c', now, 'u', now, 'tl', 'queued@0', 'pn', '0'}
+    if ARGV[b + 5] ~= '' then table.insert(fields, 'w'); table.insert(fields, ARGV[b + 5]) end
+    redis.call('HSET', KEYS[3 * i - 2], unpack(fields))
     redis.call('SET', KEYS[3 * i], ARGV[b + 4])
     if ARGV[b + 2] == '1' then
       redis.call('SET', KEYS[3 * i - 1], id .. '|' .. ARGV[b + 3], 'EX', ttl)
