@@ -75,15 +75,9 @@ export const handoff: Scenario = {
     for (let i = 0; i < ctx.runs; i++)
       for (const sys of i % 2 === 0 ? SYSTEMS : [...SYSTEMS].reverse()) {
         const samples = await runHandoff(sys, n, ctx);
-        ctx.log(
-          `handoff run ${i + 1} ${sys}: p50 ${quantile(
-            samples.map((x) => x.handoffMs),
-            0.5,
-          )} ms, p99 ${quantile(
-            samples.map((x) => x.handoffMs),
-            0.99,
-          )} ms`,
-        );
+        const ms = samples.map((x) => x.handoffMs);
+        const p = (q: number) => quantile(ms, q).toFixed(1);
+        ctx.log(`handoff run ${i + 1} ${sys}: p50 ${p(0.5)} ms, p99 ${p(0.99)} ms`);
         runs[sys].push(samples);
       }
     const perRun = (sys: System, q: number, pick: (x: Sample) => number | undefined = (x) => x.handoffMs) =>
