@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { recordOf } from '../test-records.ts';
-import { decideSubmit } from './decide-submit.ts';
+import { decideSubmit, isOwnRunningWrite } from './decide-submit.ts';
 
 describe('decideSubmit', () => {
   it('creates the task for a queued generation', () => {
@@ -55,5 +55,15 @@ describe('decideSubmit', () => {
         true,
       ).kind,
     ).toBe('skip');
+  });
+});
+
+describe('isOwnRunningWrite', () => {
+  it('is true only when the record is running with the task this run created', () => {
+    const running = recordOf({ state: 'running', upstream: { taskId: 't1', submitIntents: 1 } });
+    expect(isOwnRunningWrite(running, 't1')).toBe(true);
+    expect(isOwnRunningWrite(running, 't2')).toBe(false);
+    expect(isOwnRunningWrite({ ...running, state: 'canceled' }, 't1')).toBe(false);
+    expect(isOwnRunningWrite(undefined, 't1')).toBe(false);
   });
 });

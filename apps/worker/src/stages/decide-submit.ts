@@ -1,5 +1,5 @@
 import type { GenerationState } from '@reelay/contracts';
-import type { GenerationRecord } from '@reelay/core';
+import type { GenerationRecord, RecordCore } from '@reelay/core';
 
 export type SubmitDecision =
   | { kind: 'skip'; reason: string }
@@ -36,4 +36,15 @@ export function decideSubmit(record: GenerationRecord, retried = false): SubmitD
     case 'canceled':
       return { kind: 'skip', reason: `generation is ${record.state}` };
   }
+}
+
+/**
+ * Whether a refused `submitting → running` write was this run's own, run twice: the record is
+ * `running` with the task id this run just got (task ids are unique per create).
+ */
+export function isOwnRunningWrite(
+  record: Pick<RecordCore, 'state' | 'upstream'> | undefined,
+  taskId: string,
+): boolean {
+  return record?.state === 'running' && record.upstream.taskId === taskId;
 }

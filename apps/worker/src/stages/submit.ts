@@ -17,7 +17,7 @@ import { rateLimitWaitMs } from '../rate-limit-wait.ts';
 import { ensureNextJob } from '../repair.ts';
 import { runStage } from '../run-stage.ts';
 import { StageError } from '../stage-error.ts';
-import { decideSubmit } from './decide-submit.ts';
+import { decideSubmit, isOwnRunningWrite } from './decide-submit.ts';
 import { schedulePoll } from './schedule-poll.ts';
 
 /** How long a submit waits for a free MAX_IN_FLIGHT slot before trying again. */
@@ -108,7 +108,10 @@ export function processSubmit(job: Job<SubmitJob>, deps: StageDeps, token?: stri
         ...pendingDelivery(record, 'generation.running'),
       },
     });
-    if (!running.ok) {
+    // Refused, yet the record holds this very task: the write ran and its reply was lost, and
+    // ioredis sent it again after reconnecting. Carry on as if it had answered.
+    const replayed = !running.ok && isOwnRunningWrite(await deps.store.getCore(id), taskId);
+    if (!running.ok && !replayed) {
       // Canceled, or a duplicate run got there first: this task is orphaned upstream. The slot
       // is the generation's, so it is freed only if the generation has ended.
       if (running.reason === 'missing' || isTerminal(running.current)) await deps.store.releaseSlot(id);
