@@ -1,8 +1,8 @@
 import { once } from 'node:events';
-import { createRedis } from '@reelay/core';
+import { closeQueues, createQueues, createRedis } from '@reelay/core';
 import { type RedisServerProcess, startRedisServer } from '@reelay/devstack';
 import type { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 let server: RedisServerProcess | undefined;
 let redis: Redis | undefined;
@@ -32,5 +32,24 @@ describe('createRedis', () => {
     await once(redis, 'ready');
     expect(await redis.ping()).toBe('PONG');
     expect(lines.map((l) => l.level)).toEqual(['warn', 'info']);
+  }, 20_000);
+
+  it('keeps the stage queues on a connection quiet: BullMQ prints nothing to stderr during an outage', async () => {
+    server = await startRedisServer();
+    redis = createRedis(server.url, 'worker', { retryStrategy: () => 50 });
+    const queues = createQueues(redis, 'quiet');
+    await queues.poll.getJobCounts();
+    const printed = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      let errors = 0;
+      redis.on('error', () => errors++);
+      await server.kill('SIGKILL');
+      while (errors < 3) await once(redis, 'error');
+      expect(printed).not.toHaveBeenCalled();
+    } finally {
+      printed.mockRestore();
+      await server.start();
+      await closeQueues(queues);
+    }
   }, 20_000);
 });

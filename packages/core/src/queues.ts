@@ -25,6 +25,9 @@ export function createQueues(
       }),
       streams: { events: { maxLen: EVENTS_MAX_LEN } },
     });
+    // A lost connection is reported once per outage by the connection itself (createRedis).
+    // Without a listener here BullMQ prints every error to stderr, once per queue.
+    queues[stage].on('error', () => {});
   }
   return queues;
 }
