@@ -9,7 +9,7 @@ import type { Row, Scenario, ScenarioContext } from '../scenario.ts';
 import { round, roundSummary, summarize } from '../stats.ts';
 import { memoryByGroup } from '../support/key-groups.ts';
 import { enqueuer, type PipelineRun, runPipeline, SYSTEMS, type System } from '../support/pipeline-run.ts';
-import { topCommands, usedMemory } from '../support/redis-stats.ts';
+import { topCommands, usedMemory, waitForQuiet } from '../support/redis-stats.ts';
 import { type BenchServices, startServices } from '../support/services.ts';
 import { baselineOptions, reelayEnv, startBaselineWorker, startReelayWorker } from '../support/workers.ts';
 import { compareRow, pairedPipelineRuns } from './paired-runs.ts';
@@ -63,7 +63,7 @@ async function parkInFlight(
           { name, logDir: ctx.logDir },
         );
   try {
-    await new Promise((r) => setTimeout(r, 500));
+    await waitForQuiet(s.observer);
     const before = await usedMemory(s.observer);
     for (let i = 0; i < k; i += 200) await enq.add(i, Math.min(200, k - i));
     const delayedKey = `${s.prefix}:poll:delayed`;

@@ -8,7 +8,7 @@ import { createProducer } from '@reelay/producer';
 import type { SimulatorOptions } from 'simulator';
 import { baselineQueue } from '../baseline/pipeline.ts';
 import { readProcCpuMs, readProcMemory } from './proc-stats.ts';
-import { readCommandStats, redisPid, resetStats, total } from './redis-stats.ts';
+import { readCommandStats, redisPid, resetStats, total, waitForQuiet } from './redis-stats.ts';
 import { request } from './requests.ts';
 import { type BenchServices, startServices } from './services.ts';
 import {
@@ -114,7 +114,7 @@ export async function runPipeline(system: System, opts: PipelineOptions): Promis
       ...(opts.nodeArgs ? { nodeArgs: opts.nodeArgs } : {}),
     });
     const redisProc = await redisPid(s.observer);
-    await new Promise((r) => setTimeout(r, 300)); // let start-up commands settle before counting
+    await waitForQuiet(s.observer); // start-up commands are not the pipeline's
     const split = opts.monitor ? await monitorCommands(s) : undefined;
     await resetStats(s.observer);
     const cpu0 = [await readProcCpuMs(sut.pid), await readProcCpuMs(redisProc)];

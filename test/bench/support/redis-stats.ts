@@ -56,3 +56,22 @@ export async function redisPid(redis: Redis): Promise<number> {
 export async function redisVersion(redis: Redis): Promise<string> {
   return infoField(await redis.info('server'), 'redis_version') ?? 'unknown';
 }
+
+/**
+ * Waits until the systems on this Redis have gone quiet: none of their commands (the
+ * observer's excluded) over one `windowMs`. For readings that start-up work would skew.
+ */
+export async function waitForQuiet(redis: Redis, windowMs = 200, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = total(await readCommandStats(redis));
+  for (;;) {
+    await new Promise((r) => setTimeout(r, windowMs)); // the observation window, not a guess
+    const now = total(await readCommandStats(redis));
+    if (now === last) return;
+    if (Date.now() > deadline)
+      throw new Error(
+        `Redis did not go quiet within ${timeoutMs} ms (${now - last} commands in ${windowMs} ms)`,
+      );
+    last = now;
+  }
+}
