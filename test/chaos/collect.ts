@@ -66,13 +66,17 @@ export async function collect(
 }
 
 async function recordIds(s: Services): Promise<string[]> {
-  const pattern = `${recordKeys(s.prefix).record('')}*`;
+  const keys = recordKeys(s.prefix);
+  const pattern = `${keys.record('')}*`;
   const out: string[] = [];
   let cursor = '0';
   do {
-    const [next, keys] = await s.monitor.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    const [next, found] = await s.monitor.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
     cursor = next;
-    for (const key of keys) if (!/:(dlv|in)$/.test(key)) out.push(key.slice(key.lastIndexOf(':') + 1));
+    for (const key of found) {
+      const id = keys.recordIdOf(key);
+      if (id) out.push(id);
+    }
   } while (cursor !== '0');
   return out;
 }

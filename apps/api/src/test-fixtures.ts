@@ -1,6 +1,7 @@
 /** Shared by the integration tests: a server on its own key prefix, and cleanup of that prefix. */
 import { randomUUID } from 'node:crypto';
 import type { GenerationRequest } from '@reelay/contracts';
+import { recordKeys } from '@reelay/core';
 import { createProducer, type Producer } from '@reelay/producer';
 import { Redis } from 'ioredis';
 import { type ApiServer, type ApiServerOptions, createApiServer } from './server.ts';
@@ -53,8 +54,9 @@ export function createFixture(
     },
     async records() {
       let n = 0;
+      const { recordIdOf } = recordKeys(prefix);
       for await (const keys of redis.scanStream({ match: `${prefix}:gen:*`, count: 1000 }))
-        n += (keys as string[]).filter((k) => !/:(dlv|in)$/.test(k)).length;
+        n += (keys as string[]).filter((k) => recordIdOf(k)).length;
       return n;
     },
     async close() {

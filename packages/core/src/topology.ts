@@ -22,6 +22,11 @@ export function recordKeys(prefix: string) {
      * record hash so that hash keeps Redis' compact encoding (every value <= 64 bytes).
      */
     input: (id: string) => `${prefix}:gen:${id}:in`,
+    /** The generation id of a record hash's key; undefined for its delivery log or input key. */
+    recordIdOf: (key: string): string | undefined => {
+      const id = key.startsWith(`${prefix}:gen:`) ? key.slice(prefix.length + 5) : '';
+      return id && !id.includes(':') ? id : undefined;
+    },
     idempotency: (key: string) => `${prefix}:idem:${key}`,
     inFlight: `${prefix}:inflight`,
     /** Sorted set of active generations by deadline (ms); the sweeper fails the overdue. */

@@ -64,19 +64,20 @@ export async function startReelayWorker(
   const base = `http://127.0.0.1:${port}`;
   const child = launch(CLI, ['worker'], { ...env, METRICS_PORT: String(port) }, opts);
   await waitReady(`${base}/readyz`, child, opts.name);
+  const metrics = async () => (await fetch(`${base}/metrics`)).text();
   return {
     name: opts.name,
     pid: child.pid!,
     url: base,
     async loopDelay() {
-      const text = await (await fetch(`${base}/metrics`)).text();
+      const text = await metrics();
       return {
         p50Ms: promValue(text, 'reelay_process_nodejs_eventloop_lag_p50_seconds') * 1000,
         p99Ms: promValue(text, 'reelay_process_nodejs_eventloop_lag_p99_seconds') * 1000,
       };
     },
     async stageMeanMs() {
-      const text = await (await fetch(`${base}/metrics`)).text();
+      const text = await metrics();
       const out: Record<string, number> = {};
       for (const stage of ['submit', 'poll', 'sink', 'notify']) {
         const label = `{stage="${stage}"}`;
