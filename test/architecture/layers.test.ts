@@ -19,7 +19,8 @@ const internal = (m: Manifest) =>
 const APPS = new Set(manifests('apps').map((m) => m.name));
 
 /**
- * Packages import downward only (DESIGN.md): contracts ← vtrix, webhooks, core ← producer ← apps.
+ * Packages import downward only (docs/ARCHITECTURE.md, "The layers"):
+ * contracts ← vtrix, webhooks, core ← producer ← apps.
  * devstack is test and demo tooling. apps/cli is the composition root: the one app that may
  * import other apps. pnpm's strict resolution makes the manifests the truth about imports.
  */
@@ -54,7 +55,7 @@ describe('architecture', () => {
     }
   });
 
-  it('decision files stay free of I/O libraries (STYLE.md: decide* functions are pure)', () => {
+  it('decision files stay free of I/O libraries (pure, so unit-tested without I/O)', () => {
     const dir = join(root, 'apps/worker/src');
     const files = [
       'stages/decide-submit.ts',

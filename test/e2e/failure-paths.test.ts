@@ -12,7 +12,7 @@ afterEach(async () => {
 const objectsIn = async (s: Stack) =>
   (await s.s3.client().send(new ListObjectsV2Command({ Bucket: BUCKET }))).KeyCount ?? 0;
 
-describe('every failure path of VTRIX.md', () => {
+describe('every failure path of docs/upstream/VTRIX.md', () => {
   it('a failed upstream task fails the generation with the upstream code and message, and says so by webhook', async () => {
     stack = await startStack({ sim: { failRate: 1 } });
     const { id } = await stack.producer.enqueue(simpleRequest());

@@ -31,7 +31,7 @@ const fields = {
   serverErrorRate: rate,
   /** Delay before each API reply (the request's effect happens first). @defaultValue 0 */
   latencyMs: nonNegativeInt,
-  /** Mix the status/type/duration/cost spellings VTRIX.md lists. @defaultValue false */
+  /** Mix the status/type/duration/cost spellings docs/upstream/VTRIX.md lists. @defaultValue false */
   statusVariants: z.boolean(),
   /** Fraction of 200 replies wrapped in the old `{data, status}` envelope. @defaultValue 0 */
   envelopeRate: rate,

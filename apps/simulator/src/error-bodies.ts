@@ -1,9 +1,9 @@
 /**
- * Every error the simulator says, in the shapes VTRIX.md lists. Pure builders: the caller
+ * Every error the simulator says, in the shapes docs/upstream/VTRIX.md lists. Pure builders: the caller
  * passes the random draw, so tests can ask for each variant by index.
  */
 
-/** How a failed task's `error` field is spelled (VTRIX.md poll table). */
+/** How a failed task's `error` field is spelled (docs/upstream/VTRIX.md poll table). */
 export const taskErrorVariants: readonly unknown[] = [
   { code: '002014001', message: 'video generation failed' },
   { code: 2014001, error_message: 'video generation failed' },

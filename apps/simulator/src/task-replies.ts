@@ -1,5 +1,5 @@
 /**
- * Reply bodies for create and poll (VTRIX.md "Create a task" / "Poll a task"), with the
+ * Reply bodies for create and poll (docs/upstream/VTRIX.md "Create a task" / "Poll a task"), with the
  * spelling variants the real API is known to use and the old `{data, status}` envelope.
  * Pure: the URL of a completed task is minted by the caller and passed in.
  *

@@ -1,4 +1,7 @@
-/** The public Standard Webhooks test vectors (copied from /work/shared/webhooks). */
+/**
+ * The public Standard Webhooks test vectors (https://github.com/standard-webhooks/standard-webhooks),
+ * copied into ../fixtures/standard-webhooks-vectors.json.
+ */
 import { readFileSync } from 'node:fs';
 
 export interface SignatureVector {
