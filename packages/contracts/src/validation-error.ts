@@ -1,18 +1,17 @@
 import type { z } from 'zod';
+import { brandError } from './branded-error.ts';
+import type { ReelayErrorCode } from './error-catalogue.ts';
 
 /** One broken rule, addressed by the dotted path of the field that broke it. */
 export type FieldIssue = { path: string; rule: string; message: string };
-
-const BRAND = Symbol.for('reelay.validation.error');
 
 /**
  * Thrown (or returned) when input breaks the request rules. It lists every problem, not just
  * the first, so a caller can fix a request in one round trip.
  */
 export class ReelayValidationError extends Error {
-  readonly code = 'REELAY_INVALID_REQUEST';
+  readonly code = 'REELAY_INVALID_REQUEST' satisfies ReelayErrorCode;
   readonly issues: FieldIssue[];
-  readonly [BRAND] = true;
 
   constructor(issues: FieldIssue[], subject = 'generation request') {
     super(`invalid ${subject}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`);
@@ -21,9 +20,7 @@ export class ReelayValidationError extends Error {
   }
 }
 
-export function isReelayValidationError(e: unknown): e is ReelayValidationError {
-  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
-}
+export const isReelayValidationError = brandError('validation.error', ReelayValidationError);
 
 /** `['input', 'media', 0, 'url']` → `input.media[0].url` */
 export function formatPath(path: ReadonlyArray<PropertyKey>, prefix = ''): string {
