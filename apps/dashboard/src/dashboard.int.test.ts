@@ -85,14 +85,21 @@ describe('authentication', () => {
 });
 
 describe('the board', () => {
-  it('shows the four stage queues with retries allowed and links to the find page', async () => {
+  it('shows the four stage queues with retries of failed jobs only and links to the find page', async () => {
     const res = await f.app.inject({ method: 'GET', url: '/api/queues', headers: OK });
-    const queues = res.json().queues as Array<{ name: string; allowRetries: boolean; readOnlyMode: boolean }>;
-    expect(queues.map((q) => [q.name, q.allowRetries, q.readOnlyMode]).sort()).toEqual([
-      ['notify', true, false],
-      ['poll', true, false],
-      ['sink', true, false],
-      ['submit', true, false],
+    const queues = res.json().queues as Array<{
+      name: string;
+      allowRetries: boolean;
+      allowCompletedRetries: boolean;
+      readOnlyMode: boolean;
+    }>;
+    expect(
+      queues.map((q) => [q.name, q.allowRetries, q.allowCompletedRetries, q.readOnlyMode]).sort(),
+    ).toEqual([
+      ['notify', true, false, false],
+      ['poll', true, false, false],
+      ['sink', true, false, false],
+      ['submit', true, false, false],
     ]);
     const page = await f.app.inject({ method: 'GET', url: '/', headers: OK });
     expect(page.body).toContain('"miscLinks":[{"text":"Find a generation","url":"/find"}]');

@@ -48,7 +48,7 @@ export function createDashboard(opts: DashboardOptions): FastifyInstance {
     opts.logger.error({ err, method: req.method, url: req.url }, 'dashboard request failed');
   });
   const prefix = basePath ? { prefix: basePath } : {};
-  app.register(boardPlugin(queues, basePath), prefix);
+  app.register(boardPlugin(queues, basePath, opts.logger), prefix);
   app.register(findRoutes({ queues, store, basePath }), prefix);
   return app;
 }
