@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyHttpFailure, type HttpFailure } from './classify-http.ts';
+import { parseRetryAfter } from './index.ts';
 
 const NOW = Date.parse('2026-05-01T12:00:00Z');
 
@@ -100,6 +101,16 @@ describe('classifyHttpFailure', () => {
     expect(classify(429, { headers: { 'retry-after': 'Fri, 01 May 2026 11:00:00 GMT' } }).retryAfterMs).toBe(
       0,
     );
+  });
+
+  it('reads Retry-After leniently, as this package always has (the cases: contracts retry-after.test.ts)', () => {
+    expect(classify(429, { headers: { 'retry-after': '1.5' } }).retryAfterMs).toBe(1500);
+    expect(classify(503, { headers: { 'retry-after': '-5' } }).retryAfterMs).toBe(0);
+    expect(parseRetryAfter('1.5', NOW)).toBe(1500);
+    expect(parseRetryAfter('-5', NOW)).toBe(0);
+    expect(parseRetryAfter(['3', '9'], NOW)).toBe(3000);
+    expect(parseRetryAfter('Fri, 01 May 2026 12:00:30 GMT', NOW)).toBe(30_000);
+    expect(parseRetryAfter('soon', NOW)).toBeUndefined();
   });
 
   it('ignores Retry-After on final statuses', () => {

@@ -1,8 +1,8 @@
 // Maps a non-2xx Vtrix reply to a VtrixError (VTRIX.md, "HTTP errors"). Pure: the caller
 // passes the status, the (size-capped) body, the headers and the clock.
 
+import { parseRetryAfter as parseRetryAfterHeader } from '@reelay/contracts';
 import { VTRIX_ERRORS, VtrixError, type VtrixErrorCode } from './errors.ts';
-import { parseRetryAfter } from './retry-after.ts';
 import { extractUpstreamError } from './upstream-error-body.ts';
 
 export type VtrixOperation = 'create' | 'poll';
@@ -14,6 +14,19 @@ export interface HttpFailure {
   headers?: Record<string, string | string[] | undefined>;
   now: number;
   operation: VtrixOperation;
+}
+
+/**
+ * Vtrix's reading of Retry-After: milliseconds to wait, 0 for a negative delay or a past date,
+ * undefined when absent or unreadable. It is the one parser of @reelay/contracts in its lenient
+ * mode (RFC 9110 plus fractional and negative delays and looser dates), which is what this
+ * package has always accepted.
+ */
+export function parseRetryAfter(
+  value: string | readonly string[] | undefined,
+  now: number,
+): number | undefined {
+  return parseRetryAfterHeader(value, now, { lenient: true });
 }
 
 export function codeForStatus(status: number, operation: VtrixOperation): VtrixErrorCode {

@@ -1,51 +1,51 @@
-// The one catalogue of upstream error codes. Every failure the client reports carries one
-// of these codes and the kind that tells a stage what to do next: `final` fails the
-// generation, `transient` retries with backoff, `rate_limited` waits (globally) without
-// spending a job attempt.
+// Upstream error codes. Their kind, alert flag and default message live in the one catalogue
+// (@reelay/contracts ERRORS); this module names the codes a VtrixError may carry. The kind
+// tells a stage what to do next: `final` fails the generation, `transient` retries with
+// backoff, `rate_limited` waits (globally) without spending a job attempt.
 
-export type VtrixErrorKind = 'final' | 'transient' | 'rate_limited';
+import { brandError, type ERRORS, type ErrorKind, errorSpec, type ReelayErrorCode } from '@reelay/contracts';
 
-type CatalogueEntry = { readonly kind: VtrixErrorKind; readonly alert: boolean; readonly message: string };
+export type VtrixErrorKind = ErrorKind;
 
-export const VTRIX_ERRORS = {
-  REELAY_UPSTREAM_BAD_REQUEST: { kind: 'final', alert: false, message: 'Vtrix rejected the request' },
-  REELAY_UPSTREAM_UNAUTHORIZED: { kind: 'final', alert: true, message: 'Vtrix refused the API key' },
-  REELAY_UPSTREAM_PAYMENT_REQUIRED: {
-    kind: 'final',
-    alert: true,
-    message: 'Vtrix account has insufficient balance',
-  },
-  REELAY_UPSTREAM_FORBIDDEN: { kind: 'final', alert: true, message: 'Vtrix denied permission' },
-  REELAY_UPSTREAM_TASK_NOT_FOUND: {
-    kind: 'final',
-    alert: false,
-    message: 'Vtrix task is unknown or expired',
-  },
-  REELAY_UPSTREAM_REJECTED: { kind: 'final', alert: false, message: 'Vtrix refused the request' },
-  REELAY_UPSTREAM_RATE_LIMITED: { kind: 'rate_limited', alert: false, message: 'Vtrix rate limit reached' },
-  REELAY_UPSTREAM_RETRY_LATER: { kind: 'transient', alert: false, message: 'Vtrix asked to try again later' },
-  REELAY_UPSTREAM_SERVER_ERROR: { kind: 'transient', alert: false, message: 'Vtrix server error' },
-  REELAY_UPSTREAM_NETWORK: { kind: 'transient', alert: false, message: 'network error talking to Vtrix' },
-  REELAY_UPSTREAM_TIMEOUT: { kind: 'transient', alert: false, message: 'Vtrix did not answer in time' },
-  REELAY_UPSTREAM_ABORTED: { kind: 'transient', alert: false, message: 'request to Vtrix was aborted' },
-  REELAY_UPSTREAM_BAD_REPLY: {
-    kind: 'transient',
-    alert: false,
-    message: 'Vtrix sent a reply that cannot be read',
-  },
-  REELAY_UPSTREAM_REPLY_TOO_LARGE: {
-    kind: 'transient',
-    alert: false,
-    message: 'Vtrix reply exceeded the size limit',
-  },
-  REELAY_UPSTREAM_CREATE_FAILED: { kind: 'final', alert: false, message: 'Vtrix did not create a task' },
-  REELAY_UPSTREAM_NO_VIDEO: { kind: 'final', alert: false, message: 'Vtrix task completed without a video' },
-} as const satisfies Record<string, CatalogueEntry>;
+const VTRIX_CODES = [
+  'REELAY_UPSTREAM_BAD_REQUEST',
+  'REELAY_UPSTREAM_UNAUTHORIZED',
+  'REELAY_UPSTREAM_PAYMENT_REQUIRED',
+  'REELAY_UPSTREAM_FORBIDDEN',
+  'REELAY_UPSTREAM_TASK_NOT_FOUND',
+  'REELAY_UPSTREAM_REJECTED',
+  'REELAY_UPSTREAM_RATE_LIMITED',
+  'REELAY_UPSTREAM_RETRY_LATER',
+  'REELAY_UPSTREAM_SERVER_ERROR',
+  'REELAY_UPSTREAM_NETWORK',
+  'REELAY_UPSTREAM_TIMEOUT',
+  'REELAY_UPSTREAM_ABORTED',
+  'REELAY_UPSTREAM_BAD_REPLY',
+  'REELAY_UPSTREAM_REPLY_TOO_LARGE',
+  'REELAY_UPSTREAM_CREATE_FAILED',
+  'REELAY_UPSTREAM_NO_VIDEO',
+] as const satisfies readonly ReelayErrorCode[];
 
-export type VtrixErrorCode = keyof typeof VTRIX_ERRORS;
+export type VtrixErrorCode = (typeof VTRIX_CODES)[number];
+
+type CatalogueEntry<C extends VtrixErrorCode> = {
+  readonly kind: (typeof ERRORS)[C]['kind'];
+  readonly alert: boolean;
+  readonly message: string;
+};
+
+/** The catalogue's entries for the codes a VtrixError may carry, as this package has always shown them. */
+export const VTRIX_ERRORS = Object.freeze(
+  Object.fromEntries(
+    VTRIX_CODES.map((code) => {
+      const spec = errorSpec(code);
+      return [code, Object.freeze({ kind: spec.kind, alert: spec.alert ?? false, message: spec.meaning })];
+    }),
+  ),
+) as { readonly [C in VtrixErrorCode]: CatalogueEntry<C> };
 
 /** Code used in `VtrixTask.error` when a failed task carries no error detail of its own. */
-export const TASK_FAILED_CODE = 'REELAY_UPSTREAM_TASK_FAILED';
+export const TASK_FAILED_CODE = 'REELAY_UPSTREAM_TASK_FAILED' satisfies ReelayErrorCode;
 /** Code used in `VtrixTask.error` for a canceled task. */
 export const TASK_CANCELED_CODE = 'CANCELED';
 
@@ -59,15 +59,7 @@ export interface VtrixErrorDetails {
   cause?: unknown;
 }
 
-// Same trick as undici's errors: a global-registry symbol survives two copies of this
-// package in one process, where a plain `instanceof` would not.
-const kVtrixError = Symbol.for('reelay.vtrix.error');
-
 export class VtrixError extends Error {
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    return isVtrixError(instance);
-  }
-
   override readonly name = 'VtrixError';
   readonly code: VtrixErrorCode;
   readonly kind: VtrixErrorKind;
@@ -95,10 +87,6 @@ export class VtrixError extends Error {
     if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
   }
 
-  get [kVtrixError](): true {
-    return true;
-  }
-
   /** A log- and store-friendly shape; `message` and `cause` are not enumerable otherwise. */
   toJSON(): Record<string, unknown> {
     const cause = this.cause as { name?: unknown; code?: unknown; message?: unknown } | undefined;
@@ -121,11 +109,9 @@ export class VtrixError extends Error {
   }
 }
 
-export function isVtrixError(value: unknown): value is VtrixError {
-  return (
-    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[kVtrixError] === true
-  );
-}
+// A brand, not `instanceof` alone: it recognizes a VtrixError from another copy of this
+// package in one process too; `instanceof VtrixError` answers with the same check.
+export const isVtrixError = brandError('vtrix.error', VtrixError, { instanceOf: true });
 
 export function assertNever(value: never): never {
   throw new Error(`unexpected value: ${String(value)}`);

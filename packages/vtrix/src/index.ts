@@ -2,6 +2,7 @@ export {
   classifyHttpFailure,
   codeForStatus,
   type HttpFailure,
+  parseRetryAfter,
   type VtrixOperation,
 } from './classify-http.ts';
 export { classifyNetworkError } from './classify-network.ts';
@@ -26,6 +27,5 @@ export {
 export { type Interpreted, interpretReply, type ReplyFacts } from './interpret-reply.ts';
 export { normalizeCreated } from './normalize-created.ts';
 export { classifyStatus, normalizeTask, type StatusClass } from './normalize-task.ts';
-export { parseRetryAfter } from './retry-after.ts';
 export type { CreatedTask, VtrixTask, VtrixTaskStatus } from './types.ts';
 export { extractUpstreamError, type UpstreamErrorInfo } from './upstream-error-body.ts';
