@@ -8,9 +8,9 @@
  *   429 / 503 with a usable Retry-After → retry after it, clamped to [min, max]
  *   anything else (3xx, 4xx, 5xx, network, timeout, refused URL) → retry on the schedule ±jitter
  */
+import { parseRetryAfter } from '@reelay/contracts';
 import type { DeliveryOutcome } from './delivery-outcome.ts';
 import { DEFAULT_DELIVERY_SCHEDULE_MS } from './delivery-schedule.ts';
-import { parseRetryAfter } from './retry-after.ts';
 
 export interface DeliveryPolicy {
   /** Delay before retry n (index n-1). Its length is the number of retries. */

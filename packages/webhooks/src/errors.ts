@@ -1,86 +1,95 @@
 /**
- * The error catalogue of @reelay/webhooks: every stable code this package produces, once.
- * Callers branch on `code`, never on message text. Messages never contain secrets or
- * request headers (they hold signatures).
+ * The codes of @reelay/webhooks, grouped by where they arise. Each code is defined once, in
+ * the catalogue of @reelay/contracts (ERRORS: kind, meaning); the maps below are views of it,
+ * code → meaning. Callers branch on `code`, never on message text. Messages never contain
+ * secrets or request headers (they hold signatures).
  */
+import { brandError, ERRORS, type ReelayErrorCode } from '@reelay/contracts';
+
+type Meanings<C extends ReelayErrorCode> = { readonly [K in C]: string };
+
+function meaningsOf<const C extends readonly ReelayErrorCode[]>(codes: C): Meanings<C[number]> {
+  return Object.freeze(Object.fromEntries(codes.map((code) => [code, ERRORS[code].meaning]))) as Meanings<
+    C[number]
+  >;
+}
 
 /** Codes thrown by `verifyWebhook` / returned by `verifySignature`. */
-export const WEBHOOK_VERIFICATION_CODES = {
-  REELAY_WEBHOOK_INVALID_SECRET: 'a verification secret is empty or not base64',
-  REELAY_WEBHOOK_MISSING_HEADERS: 'webhook-id, webhook-timestamp or webhook-signature is absent or empty',
-  REELAY_WEBHOOK_INVALID_HEADER: 'a webhook header is repeated where one value is required',
-  REELAY_WEBHOOK_INVALID_TIMESTAMP: 'webhook-timestamp is not an integer of ASCII digits',
-  REELAY_WEBHOOK_TIMESTAMP_TOO_OLD: 'webhook-timestamp is older than the tolerance',
-  REELAY_WEBHOOK_TIMESTAMP_TOO_NEW: 'webhook-timestamp is further in the future than the tolerance',
-  REELAY_WEBHOOK_NO_SUPPORTED_SIGNATURE: 'webhook-signature holds no v1 signature',
-  REELAY_WEBHOOK_SIGNATURE_MISMATCH: 'no v1 signature matches any secret',
-  REELAY_WEBHOOK_INVALID_BODY: 'the verified body is not UTF-8 JSON',
-} as const;
+export const WEBHOOK_VERIFICATION_CODES = meaningsOf([
+  'REELAY_WEBHOOK_INVALID_SECRET',
+  'REELAY_WEBHOOK_MISSING_HEADERS',
+  'REELAY_WEBHOOK_INVALID_HEADER',
+  'REELAY_WEBHOOK_INVALID_TIMESTAMP',
+  'REELAY_WEBHOOK_TIMESTAMP_TOO_OLD',
+  'REELAY_WEBHOOK_TIMESTAMP_TOO_NEW',
+  'REELAY_WEBHOOK_NO_SUPPORTED_SIGNATURE',
+  'REELAY_WEBHOOK_SIGNATURE_MISMATCH',
+  'REELAY_WEBHOOK_INVALID_BODY',
+]);
 export type WebhookVerificationCode = keyof typeof WEBHOOK_VERIFICATION_CODES;
 
 /** Codes of a refused webhook URL (`checkWebhookUrl`) or a refused resolved address. */
-export const WEBHOOK_URL_CODES = {
-  REELAY_WEBHOOK_INVALID_URL: 'the webhook URL does not parse or is too long',
-  REELAY_WEBHOOK_UNSUPPORTED_SCHEME: 'the webhook URL scheme is neither https nor http',
-  REELAY_WEBHOOK_INSECURE_URL: 'http is allowed only with allowPrivateNetworks',
-  REELAY_WEBHOOK_URL_CREDENTIALS: 'the webhook URL carries a username or password',
-  REELAY_WEBHOOK_BLOCKED_HOST: 'the webhook host is a name reserved for this machine (localhost)',
-  REELAY_WEBHOOK_BLOCKED_ADDRESS: 'the webhook host is, or resolves to, a blocked address range',
-} as const;
+export const WEBHOOK_URL_CODES = meaningsOf([
+  'REELAY_WEBHOOK_INVALID_URL',
+  'REELAY_WEBHOOK_UNSUPPORTED_SCHEME',
+  'REELAY_WEBHOOK_INSECURE_URL',
+  'REELAY_WEBHOOK_URL_CREDENTIALS',
+  'REELAY_WEBHOOK_BLOCKED_HOST',
+  'REELAY_WEBHOOK_BLOCKED_ADDRESS',
+]);
 export type WebhookUrlCode = keyof typeof WEBHOOK_URL_CODES;
 
 /** Codes in a `DeliveryOutcome.error` besides the URL codes. */
-export const WEBHOOK_DELIVERY_CODES = {
-  REELAY_WEBHOOK_HTTP_STATUS: 'the receiver answered with a non-2xx status',
-  REELAY_WEBHOOK_REDIRECT: 'the receiver answered 3xx; redirects are never followed',
-  REELAY_WEBHOOK_TIMEOUT: 'no complete response within the total deadline',
-  REELAY_WEBHOOK_CONNECT_TIMEOUT: 'the TCP/TLS connection was not established in time',
-  REELAY_WEBHOOK_CONNECTION_REFUSED: 'the receiver refused the connection',
-  REELAY_WEBHOOK_CONNECTION_RESET: 'the connection was reset or closed before a response',
-  REELAY_WEBHOOK_DNS_FAILURE: 'the webhook host did not resolve',
-  REELAY_WEBHOOK_TLS_ERROR: 'the TLS handshake or certificate check failed',
-  REELAY_WEBHOOK_NETWORK_ERROR: 'any other transport failure',
-} as const;
+export const WEBHOOK_DELIVERY_CODES = meaningsOf([
+  'REELAY_WEBHOOK_HTTP_STATUS',
+  'REELAY_WEBHOOK_REDIRECT',
+  'REELAY_WEBHOOK_TIMEOUT',
+  'REELAY_WEBHOOK_CONNECT_TIMEOUT',
+  'REELAY_WEBHOOK_CONNECTION_REFUSED',
+  'REELAY_WEBHOOK_CONNECTION_RESET',
+  'REELAY_WEBHOOK_DNS_FAILURE',
+  'REELAY_WEBHOOK_TLS_ERROR',
+  'REELAY_WEBHOOK_NETWORK_ERROR',
+]);
 export type WebhookDeliveryCode = WebhookUrlCode | keyof typeof WEBHOOK_DELIVERY_CODES;
 
 /** Thrown by `sign`, `signatureHeader` and `webhookHeaders` on a bad secret or input. */
-export const WEBHOOK_SIGNING_CODES = {
-  REELAY_WEBHOOK_INVALID_SECRET: 'a signing secret breaks the whsec_ / base64 / 24–64 byte rule',
-  REELAY_WEBHOOK_INVALID_INPUT: 'the message id is empty or the timestamp is not whole seconds',
-} as const;
+export const WEBHOOK_SIGNING_CODES = meaningsOf([
+  'REELAY_WEBHOOK_INVALID_SECRET',
+  'REELAY_WEBHOOK_INVALID_INPUT',
+]);
 export type WebhookSigningCode = keyof typeof WEBHOOK_SIGNING_CODES;
 
-// Symbol.for brands make `isX` checks survive duplicate installs of this package, where
-// `instanceof` would not (the same trick undici uses for its errors).
-const verificationBrand = Symbol.for('reelay.webhooks.WebhookVerificationError');
-const signingBrand = Symbol.for('reelay.webhooks.WebhookSigningError');
-const blockedBrand = Symbol.for('reelay.webhooks.WebhookBlockedAddressError');
+// Brands (brandError) make `isX` checks survive duplicate installs of this package, where
+// `instanceof` would not.
 
 export class WebhookVerificationError extends Error {
   override name = 'WebhookVerificationError';
   readonly code: WebhookVerificationCode;
-  readonly [verificationBrand] = true;
-  constructor(code: WebhookVerificationCode, message: string) {
+  /** `message` defaults to the code's meaning in the catalogue. */
+  constructor(code: WebhookVerificationCode, message: string = ERRORS[code].meaning) {
     super(message);
     this.code = code;
   }
   static is(value: unknown): value is WebhookVerificationError {
-    return typeof value === 'object' && value !== null && verificationBrand in value;
+    return isVerificationError(value);
   }
 }
+const isVerificationError = brandError('webhooks.WebhookVerificationError', WebhookVerificationError);
 
 export class WebhookSigningError extends Error {
   override name = 'WebhookSigningError';
   readonly code: WebhookSigningCode;
-  readonly [signingBrand] = true;
-  constructor(code: WebhookSigningCode, message: string) {
+  /** `message` defaults to the code's meaning in the catalogue. */
+  constructor(code: WebhookSigningCode, message: string = ERRORS[code].meaning) {
     super(message);
     this.code = code;
   }
   static is(value: unknown): value is WebhookSigningError {
-    return typeof value === 'object' && value !== null && signingBrand in value;
+    return isSigningError(value);
   }
 }
+const isSigningError = brandError('webhooks.WebhookSigningError', WebhookSigningError);
 
 /**
  * Raised inside the connection path (guarded lookup / connector) when a host resolves to a
@@ -89,11 +98,10 @@ export class WebhookSigningError extends Error {
  */
 export class WebhookBlockedAddressError extends Error {
   override name = 'WebhookBlockedAddressError';
-  readonly code = 'REELAY_WEBHOOK_BLOCKED_ADDRESS';
+  readonly code = 'REELAY_WEBHOOK_BLOCKED_ADDRESS' satisfies WebhookUrlCode;
   readonly hostname: string;
   readonly address: string;
   readonly range: string;
-  readonly [blockedBrand] = true;
   constructor(hostname: string, address: string, range: string) {
     super(`webhook host ${hostname} resolves to a blocked address range (${range})`);
     this.hostname = hostname;
@@ -101,6 +109,7 @@ export class WebhookBlockedAddressError extends Error {
     this.range = range;
   }
   static is(value: unknown): value is WebhookBlockedAddressError {
-    return typeof value === 'object' && value !== null && blockedBrand in value;
+    return isBlockedAddressError(value);
   }
 }
+const isBlockedAddressError = brandError('webhooks.WebhookBlockedAddressError', WebhookBlockedAddressError);

@@ -1,3 +1,4 @@
+import { ERRORS } from '@reelay/contracts';
 import { describe, expect, it } from 'vitest';
 import * as webhooks from './index.ts';
 
@@ -55,5 +56,24 @@ describe('@reelay/webhooks public API', () => {
         expect(description.length).toBeGreaterThan(10);
       }
     }
+  });
+
+  it('parseRetryAfter is the strict RFC 9110 reading (the cases: contracts retry-after.test.ts)', () => {
+    const now = Date.parse('2025-01-15T12:00:00Z');
+    expect(webhooks.parseRetryAfter('7', now)).toBe(7000);
+    expect(webhooks.parseRetryAfter('Wed, 15 Jan 2025 12:00:30 GMT', now)).toBe(30_000);
+    expect(webhooks.parseRetryAfter(null, now)).toBeUndefined();
+    for (const lenientOnly of ['-5', '1.5', '99999999999', 'Wed, 15 Jan 2025 12:00:30 UTC']) {
+      expect(webhooks.parseRetryAfter(lenientOnly, now)).toBeUndefined();
+    }
+  });
+
+  it('describes each code with its meaning in the contracts catalogue', () => {
+    expect(webhooks.WEBHOOK_DELIVERY_CODES.REELAY_WEBHOOK_TLS_ERROR).toBe(
+      ERRORS.REELAY_WEBHOOK_TLS_ERROR.meaning,
+    );
+    expect(new webhooks.WebhookSigningError('REELAY_WEBHOOK_INVALID_INPUT').message).toBe(
+      ERRORS.REELAY_WEBHOOK_INVALID_INPUT.meaning,
+    );
   });
 });

@@ -1,3 +1,5 @@
+// The one Retry-After parser (strict RFC 9110), re-exported under the name this package always had.
+export { parseRetryAfter } from '@reelay/contracts';
 export { type BlockedVerdict, isBlockedAddress } from './blocked-address.ts';
 export { classifyDeliveryError, type DeliveryError, statusError } from './delivery-error.ts';
 export type { DeliveryOutcome } from './delivery-outcome.ts';
@@ -35,7 +37,6 @@ export {
   resolveWithSystem,
   screenResolvedAddresses,
 } from './guarded-lookup.ts';
-export { parseRetryAfter } from './retry-after.ts';
 export {
   type SignInput,
   type SigningSecret,
