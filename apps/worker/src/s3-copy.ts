@@ -7,6 +7,7 @@ import {
   PutObjectCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
+import { brandError } from '@reelay/contracts';
 import type { Dispatcher } from 'undici';
 import type { S3Target } from './deps.ts';
 import { StageError } from './stage-error.ts';
@@ -16,16 +17,13 @@ export type CopyResult = { size: number; sha256: string };
 /** Part buffers one copy may hold: at most this many parts uploading or filling at once. */
 export const PARTS_IN_FLIGHT = 4;
 
-const EXPIRED_BRAND = Symbol.for('reelay.sink.url-expired');
 /** The result URL answered 403 or 404: it expired; read the task again for a fresh one. */
 export class UrlExpiredError extends Error {
-  readonly [EXPIRED_BRAND] = true;
   constructor(status: number) {
     super(`video URL answered ${status}`);
   }
 }
-export const isUrlExpired = (e: unknown): e is UrlExpiredError =>
-  typeof e === 'object' && e !== null && EXPIRED_BRAND in e;
+export const isUrlExpired = brandError('sink.url-expired', UrlExpiredError);
 
 /**
  * Streams a video URL into S3 without holding it in memory: each chunk of the download is hashed
