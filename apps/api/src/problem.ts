@@ -1,11 +1,12 @@
-import type { FieldIssue } from '@reelay/contracts';
+import type { FieldIssue, ReelayErrorCode } from '@reelay/contracts';
 import type { FastifyReply } from 'fastify';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /**
- * Every error the API answers with, once: its HTTP status, title and stable code. Clients
- * branch on `type` or `code`, never on `title` or `detail`.
+ * Every error the API answers with, once: its HTTP status, title and stable code (each code is
+ * an entry of the catalogue in @reelay/contracts, ERRORS). Clients branch on `type` or `code`,
+ * never on `title` or `detail`.
  */
 export const PROBLEMS = {
   'malformed-json': { status: 400, title: 'The body is not valid JSON', code: 'REELAY_API_MALFORMED_JSON' },
@@ -36,7 +37,7 @@ export const PROBLEMS = {
   'invalid-request': { status: 422, title: 'The request is invalid', code: 'REELAY_INVALID_REQUEST' },
   internal: { status: 500, title: 'Internal error', code: 'REELAY_API_INTERNAL' },
   unavailable: { status: 503, title: 'Service unavailable', code: 'REELAY_API_UNAVAILABLE' },
-} as const satisfies Record<string, { status: number; title: string; code: string }>;
+} as const satisfies Record<string, { status: number; title: string; code: ReelayErrorCode }>;
 export type ProblemKind = keyof typeof PROBLEMS;
 
 /** RFC 9457 problem details plus Reelay's extension members. */
@@ -46,7 +47,7 @@ export type Problem = {
   status: number;
   detail: string;
   instance: string;
-  code: string;
+  code: ReelayErrorCode;
   errors?: FieldIssue[];
   [extension: string]: unknown;
 };
