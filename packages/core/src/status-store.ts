@@ -36,12 +36,12 @@ export type NewGeneration = {
 export type CreateResult = { id: string; created: boolean; state: GenerationState };
 export type StateChange = { id: string; state: GenerationState; at: number };
 
-const CONFLICT_BRAND = Symbol.for('reelay.idempotency.conflict');
+// Imported here, not at the top, only to keep this block self-contained (a concurrent edit).
+import { brandError, type ReelayErrorCode } from '@reelay/contracts';
 
 /** The idempotency key already names a generation made from a different request. */
 export class IdempotencyConflictError extends Error {
-  readonly code = 'REELAY_IDEMPOTENCY_CONFLICT';
-  readonly [CONFLICT_BRAND] = true;
+  readonly code = 'REELAY_IDEMPOTENCY_CONFLICT' satisfies ReelayErrorCode;
   readonly index: number;
   readonly existingId: string;
   constructor(index: number, existingId: string) {
@@ -51,8 +51,7 @@ export class IdempotencyConflictError extends Error {
     this.existingId = existingId;
   }
 }
-export const isIdempotencyConflict = (e: unknown): e is IdempotencyConflictError =>
-  typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[CONFLICT_BRAND] === true;
+export const isIdempotencyConflict = brandError('idempotency.conflict', IdempotencyConflictError);
 
 /**
  * A guarded change to a record. `from` lists the states the record may be in; `guard` names a
