@@ -3,7 +3,7 @@
  * to it is evaluated as is), the two reference clients, and the elapsed-proportional shape this
  * benchmark proposes.
  */
-import { type PollSchedule, pollDelay } from 'worker';
+import { type PollSchedule, pollDelay } from '@reelay/core';
 import type { ScheduleFn } from './poll-model.ts';
 
 /** Reelay's schedule with the given settings (POLL_INITIAL_DELAY_MS, POLL_INTERVAL_RATIO, POLL_SLACK_MS, POLL_MAX_DELAY_MS). */

@@ -3,7 +3,8 @@
  * timeline of them, and the drain: wait until every accepted generation is terminal and its
  * terminal event reached the receiver with a verified 2xx.
  */
-import { F, recordKeys } from '@reelay/core';
+import { recordKeys } from '@reelay/core';
+import { RECORD_FIELDS as F } from '@reelay/core/testing';
 import type { WebhookReceiver } from '@reelay/devstack';
 import type { Redis } from 'ioredis';
 import { TERMINAL } from './analyze.ts';

@@ -5,7 +5,8 @@
  * was not refused (no 4xx/5xx: the task may exist upstream), and the record still has its
  * submit intent open and no task id. A recovered submit will then create again.
  */
-import { F, recordKeys } from '@reelay/core';
+import { recordKeys } from '@reelay/core';
+import { RECORD_FIELDS as F } from '@reelay/core/testing';
 import type { Redis } from 'ioredis';
 import type { CreateTrace, VtrixTap } from './vtrix-tap.ts';
 import { waitUntil } from './wait.ts';

@@ -1,8 +1,7 @@
 import { jobIds, newGenerationId, webhookIdFor } from '@reelay/contracts';
-import { F } from '@reelay/core';
+import { createRecordFixture } from '@reelay/core/testing';
 import { createVtrixClient } from '@reelay/vtrix';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { failGeneration } from 'worker';
 import { simpleRequest } from '../support/requests.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
@@ -17,9 +16,11 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
+const records = () => createRecordFixture(stack.redis, stack.prefix);
+
 async function orphanRecord(): Promise<string> {
   const id = newGenerationId();
-  await stack.producer.internals.store.create([
+  await records().create([
     { id, request: simpleRequest(), options: { webhook: { url: stack.receiver.url } }, fingerprint: 'x' },
   ]);
   return id;
@@ -32,10 +33,7 @@ describe('crash windows', () => {
     const url = (await vtrix.getTask(taskId)).video!.url;
     await vtrix.close();
     const id = await orphanRecord();
-    await stack.producer.internals.store.update(id, {
-      to: 'copying',
-      set: { [F.taskId]: taskId, [F.submittedAt]: Date.now(), [F.pollN]: 3, [F.videoUrl]: url },
-    });
+    await records().force(id, { state: 'copying', taskId, submittedAt: Date.now(), pollN: 3, videoUrl: url });
     // The recovered poll job 3 (the one that saw completion) runs again.
     await stack.worker.deps.queues.poll.add(
       'poll',
@@ -51,16 +49,10 @@ describe('crash windows', () => {
 
   it('a stage failed the generation and died before queueing the event: the re-run queues it', async () => {
     const id = await orphanRecord();
-    await stack.producer.internals.store.update(id, {
-      to: 'failed',
-      set: {
-        [F.error]: JSON.stringify({
-          stage: 'submit',
-          code: 'REELAY_UPSTREAM_BAD_REQUEST',
-          message: 'bad',
-          resumable: false,
-        }),
-      },
+    await records().force(id, {
+      state: 'failed',
+      error: { stage: 'submit', code: 'REELAY_UPSTREAM_BAD_REQUEST', message: 'bad', resumable: false },
+      pending: ['generation.failed'],
     });
     await stack.worker.deps.queues.submit.add('submit', { generationId: id }, { jobId: jobIds.submit(id) });
     const webhookId = webhookIdFor(id, 'generation.failed');
@@ -77,14 +69,14 @@ describe('crash windows', () => {
   it('the write that failed a generation ran twice (its reply lost, ioredis resent it): the event is still queued', async () => {
     const id = await orphanRecord();
     const error = { stage: 'poll' as const, code: 'REELAY_POLL_DEADLINE', message: 'm', resumable: true };
-    const record = (await stack.producer.internals.store.get(id))!;
+    const record = (await stack.producer.internals.store.getCore(id))!;
     // The first run of the write landed; the caller never saw its reply.
-    await stack.producer.internals.store.update(id, {
-      to: 'failed',
-      set: { [F.error]: JSON.stringify(error), [F.delivery('generation.failed')]: 'pending' },
-    });
+    await records().force(id, { state: 'failed', error, pending: ['generation.failed'] });
     // The resent write finds the generation failed and is refused.
-    expect(await failGeneration(stack.worker.deps, record, error)).toBe(false);
+    expect(await stack.worker.deps.lifecycle.fail(record, error)).toMatchObject({
+      ok: false,
+      current: 'failed',
+    });
     const webhookId = webhookIdFor(id, 'generation.failed');
     await stack.receiver.waitFor((d) => d.some((x) => x.webhookId === webhookId && x.verified));
     await vi.waitFor(async () =>
@@ -100,21 +92,15 @@ describe('crash windows', () => {
     await vtrix.close();
     const id = await orphanRecord();
     const jobId = jobIds.poll(id, 3);
-    await stack.producer.internals.store.update(id, {
-      to: 'failed',
-      set: {
-        [F.taskId]: taskId,
-        [F.submittedAt]: Date.now(),
-        [F.pollN]: 3,
-        [F.error]: JSON.stringify({
-          stage: 'poll',
-          code: 'REELAY_POLL_DEADLINE',
-          message: 'm',
-          resumable: true,
-        }),
-        // The failing run saw 0 attempts made; the stalled re-run below sees 0 as well.
-        [F.failedBy]: `${jobId}@0`,
-      },
+    await records().force(id, {
+      state: 'failed',
+      taskId,
+      submittedAt: Date.now(),
+      pollN: 3,
+      error: { stage: 'poll', code: 'REELAY_POLL_DEADLINE', message: 'm', resumable: true },
+      // The failing run saw 0 attempts made; the stalled re-run below sees 0 as well.
+      failedBy: { jobId, attemptsMade: 0 },
+      pending: ['generation.failed'],
     });
     await stack.worker.deps.queues.poll.add('poll', { generationId: id, n: 3 }, { jobId });
     const webhookId = webhookIdFor(id, 'generation.failed');
@@ -139,10 +125,7 @@ describe('crash windows', () => {
       const polls = s.sim.stats().polls;
       await expect.poll(() => s.sim.stats().polls, { timeout: 5_000 }).toBeGreaterThan(polls);
       const n = (await s.producer.internals.store.get(id))!.pollN;
-      const won = await s.producer.internals.store.update(id, {
-        guard: { field: F.pollN, equals: String(n) },
-        set: { [F.pollN]: n + 1 },
-      });
+      const won = await createRecordFixture(s.redis, s.prefix).force(id, { pollN: n + 1 }, { ifPollN: n });
       expect(won.ok).toBe(true);
       s.sim.configure({ latencyMs: 0 });
       // The in-flight run's own write is refused; it re-reads and adds poll n+1, so polling goes on.

@@ -44,4 +44,38 @@ describe('the submit window', () => {
     expect((await stack.waitForState(id, 'succeeded')).upstream.taskId).toBeDefined();
     expect(stack.sim.stats().createsByGeneration[id]).toBe(2);
   });
+
+  it('a generation an operator resumed rejoins the deadline sweep: its hung task ends at GENERATION_DEADLINE_MS', async () => {
+    stack = await startStack({
+      env: {
+        RETRY_BACKOFF_MS: '200',
+        SUBMIT_UNCERTAIN: 'fail',
+        GENERATION_DEADLINE_MS: '3000',
+        SWEEP_INTERVAL_MS: '100',
+        POLL_DEADLINE_MS: '600000',
+      },
+    });
+    const id = await firstCreateLost(stack);
+    await stack.waitForState(id, 'failed');
+    const job = await stack.worker.deps.queues.submit.getJob(jobIds.submit(id));
+    await expect.poll(() => job!.getState()).toBe('failed');
+    // The operator retries; the new upstream task then hangs for good.
+    stack.sim.configure({ stuckRate: 1 });
+    const resumedAt = Date.now();
+    await job!.retry();
+    await stack.waitForState(id, 'running');
+    const ended = await stack.waitForState(id, 'failed', 15_000);
+    expect(ended.error).toMatchObject({ code: 'REELAY_GENERATION_DEADLINE', stage: 'poll' });
+    // A fresh deadline from the resume, not the enqueue's (long past) and not the poll deadline.
+    expect(ended.updatedAt - resumedAt).toBeGreaterThanOrEqual(3_000);
+    expect(ended.timeline.map((t) => t.state)).toEqual([
+      'queued',
+      'submitting',
+      'failed',
+      'queued',
+      'submitting',
+      'running',
+      'failed',
+    ]);
+  });
 });

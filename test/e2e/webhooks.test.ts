@@ -52,6 +52,27 @@ describe('webhook delivery, end to end', () => {
     expect(types(plain.id)).toEqual(['generation.succeeded']);
   });
 
+  it('a notify job no lifecycle move queued signs nothing: no forged generation.succeeded for a running generation', async () => {
+    stack = await startStack({ sim: { taskDurationMs: 1_500 } });
+    const { id } = await stack.producer.enqueue(simpleRequest());
+    await stack.waitForState(id, 'running');
+    // What POST /api/queues/notify/add on an unguarded dashboard did: a job with a fresh id.
+    const forged = await stack.worker.deps.queues.notify.add('notify', {
+      generationId: id,
+      event: 'generation.succeeded',
+    });
+    await expect.poll(() => forged.getState(), { timeout: 10_000 }).toBe('failed');
+    expect((await stack.worker.deps.queues.notify.getJob(forged.id!))?.failedReason).toMatch(/not due/);
+    const webhookId = webhookIdFor(id, 'generation.succeeded');
+    expect(stack.receiver.deliveries().filter((d) => d.webhookId === webhookId)).toEqual([]);
+    // The genuine event, once the video exists, arrives under that webhook-id, exactly once.
+    await stack.waitForState(id, 'succeeded');
+    const all = await stack.receiver.waitFor((d) => d.some((x) => x.webhookId === webhookId));
+    const genuine = all.filter((d) => d.webhookId === webhookId);
+    expect(genuine).toHaveLength(1);
+    expect(genuine[0]).toMatchObject({ verified: true, body: { data: { state: 'succeeded' } } });
+  });
+
   it('a manual redelivery carries the same webhook-id, freshly signed', async () => {
     stack = await startStack();
     const { id } = await stack.producer.enqueue(simpleRequest());

@@ -44,7 +44,7 @@ async function follow(id: string): Promise<SseStream> {
 }
 
 const move = async (id: string, to: 'submitting' | 'running' | 'copying' | 'succeeded' | 'failed') =>
-  expect((await fx.producer.internals.store.update(id, { to })).ok).toBe(true);
+  expect((await fx.recordFixture.force(id, { state: to })).ok).toBe(true);
 
 afterEach(async () => {
   for (const s of streams.splice(0)) await s.close();
@@ -130,12 +130,7 @@ describe('GET /v1/generations/:id/events over a real socket', () => {
     // This hub listens on another prefix's channel: it hears nothing, so only re-reads deliver.
     await start({
       heartbeatMs: 50,
-      hubStore: (producer) =>
-        createStatusStore(producer.internals.redis, {
-          prefix: `test-${randomUUID()}`,
-          recordRetentionS: 60,
-          idempotencyTtlS: 86_400,
-        }),
+      hubStore: (producer) => createStatusStore(producer.internals.redis, { prefix: `test-${randomUUID()}` }),
     });
     const id = await enqueue();
     const s = await follow(id);

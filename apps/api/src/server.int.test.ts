@@ -262,7 +262,7 @@ describe('GET and DELETE /v1/generations/:id', () => {
 
   it('refuses to cancel a succeeded generation, saying so', async () => {
     const { id } = (await post({ request: validRequest() })).json();
-    expect((await fx.producer.internals.store.update(id, { to: 'succeeded' })).ok).toBe(true);
+    expect((await fx.recordFixture.force(id, { state: 'succeeded' })).ok).toBe(true);
     const p = expectProblem(
       await fx.app.inject({ method: 'DELETE', url: `/v1/generations/${id}`, headers: AUTH }),
       409,

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { GenerationRequest } from '@reelay/contracts';
 import { recordKeys } from '@reelay/core';
+import { createRecordFixture } from '@reelay/core/testing';
 import { createProducer, type Producer } from '@reelay/producer';
 import { Redis } from 'ioredis';
 import { type ApiServer, type ApiServerOptions, createApiServer } from './server.ts';
@@ -26,6 +27,8 @@ export type Fixture = {
   app: ApiServer;
   /** A plain connection for assertions (key counts, PUBSUB). */
   redis: Redis;
+  /** Forces records into a state (test-only: the lifecycle's verbs are the real way). */
+  recordFixture: ReturnType<typeof createRecordFixture>;
   /** Jobs in the submit queue, in any state. */
   submitJobs(): Promise<number>;
   /** Status records under this prefix. */
@@ -48,6 +51,7 @@ export function createFixture(
     producer,
     app,
     redis,
+    recordFixture: createRecordFixture(redis, prefix),
     async submitJobs() {
       const counts = await producer.internals.queues.submit.getJobCounts();
       return Object.values(counts).reduce((a, b) => a + b, 0);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { F } from '@reelay/core';
+import { createRecordFixture } from '@reelay/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FindResult } from './find-generation.ts';
 import { OK, PASSWORD, SECRETS, SIGNED, USER, useDashboard } from './test-dashboard.ts';
@@ -75,19 +75,12 @@ describe('find a generation', () => {
   });
 
   it('shows a failure with its stage and every webhook attempt', async () => {
-    const { store } = f.producer.internals;
-    await store.update(id, {
-      to: 'failed',
-      set: {
-        [F.error]: JSON.stringify({
-          stage: 'sink',
-          code: 'REELAY_S3',
-          message: `PUT ${SIGNED} refused`,
-          resumable: true,
-        }),
-      },
+    const records = createRecordFixture(f.producer.internals.redis, f.prefix);
+    await records.force(id, {
+      state: 'failed',
+      error: { stage: 'sink', code: 'REELAY_S3', message: `PUT ${SIGNED} refused`, resumable: true },
     });
-    await store.recordDelivery(id, 'generation.failed', 'pending', {
+    await records.deliveryAttempted(id, 'generation.failed', 'pending', {
       attempt: 1,
       at: Date.now(),
       status: 503,

@@ -1,9 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Logger, Metrics, StageQueues, StatusStore } from '@reelay/core';
+import type { Lifecycle, Logger, Metrics, PollSchedule, StageQueues, StatusStore } from '@reelay/core';
 import type { VtrixClient } from '@reelay/vtrix';
 import type { DeliveryPolicy, WebhookSender } from '@reelay/webhooks';
 import type { Dispatcher } from 'undici';
-import type { PollSchedule } from './poll-schedule.ts';
 
 export type S3Target = { client: S3Client; bucket: string; keyPrefix: string; partSizeBytes: number };
 
@@ -12,7 +11,11 @@ export type S3Target = { client: S3Client; bucket: string; keyPrefix: string; pa
  * interfaces), so the same processors run in the worker process, the demo and the tests.
  */
 export type StageDeps = {
+  /** Reads records. */
   store: StatusStore;
+  /** Changes them: every write of a record is one of its verbs (packages/core/src/lifecycle). */
+  lifecycle: Lifecycle;
+  /** The stage queues, for pausing one on a 429. */
   queues: StageQueues;
   vtrix: VtrixClient;
   s3: S3Target;

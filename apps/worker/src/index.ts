@@ -1,8 +1,6 @@
 export * from './build-event.ts';
 export * from './deps.ts';
-export { failGeneration } from './fail-generation.ts';
 export { runWorkerProcess } from './main.ts';
-export * from './poll-schedule.ts';
 export * from './runtime.ts';
 export * from './stage-deps-factory.ts';
 export * from './stage-error.ts';

@@ -1,4 +1,11 @@
-import { createMetrics, createQueues, createStatusStore, type Logger, type ReelayConfig } from '@reelay/core';
+import {
+  createLifecycle,
+  createMetrics,
+  createQueues,
+  createStatusStore,
+  type Logger,
+  type ReelayConfig,
+} from '@reelay/core';
 import { createVtrixClient } from '@reelay/vtrix';
 import { createWebhookSender } from '@reelay/webhooks';
 import type { Redis } from 'ioredis';
@@ -33,14 +40,19 @@ export function createStageDeps(
   const downloads =
     overrides.downloads ??
     new Agent({ connect: { timeout: 10_000 }, headersTimeout: 30_000, bodyTimeout: 60_000, connections: 16 });
+  const now = overrides.now ?? Date.now;
+  const random = overrides.random ?? Math.random;
   const sender = createWebhookSender({ allowPrivateNetworks: config.webhook.allowPrivateNetworks });
   const deps: StageDeps = {
-    store: createStatusStore(redis, {
+    store: createStatusStore(redis, { prefix: config.prefix }),
+    lifecycle: createLifecycle(redis, queues, {
       prefix: config.prefix,
       recordRetentionS: config.recordRetentionS,
       idempotencyTtlS: config.idempotencyTtlS,
       generationDeadlineMs: config.generationDeadlineMs,
-      inFlightLimit: config.submit.maxInFlight,
+      poll: config.poll,
+      now,
+      random,
     }),
     queues,
     vtrix: instrumentVtrix(rawVtrix, metrics),
@@ -62,8 +74,8 @@ export function createStageDeps(
     maxInFlight: config.submit.maxInFlight,
     uncertainSubmit: config.submit.uncertain,
     log,
-    now: Date.now,
-    random: Math.random,
+    now,
+    random,
     ...overrides,
   };
   return {

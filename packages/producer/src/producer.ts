@@ -4,20 +4,16 @@ import {
   type GenerationRequest,
   type GenerationState,
   type GenerationStatus,
-  isTerminal,
-  jobIds,
   newGenerationId,
-  stageOfState,
 } from '@reelay/contracts';
 import {
+  type CancelResult,
   closeQueues,
+  createLifecycle,
   createQueues,
   createRedis,
   createStatusStore,
-  enqueueEvent,
-  F,
   type NewGeneration,
-  pendingDelivery,
   type StageQueues,
   type StageRetry,
   type StoredOptions,
@@ -49,9 +45,7 @@ export type ProducerOptions = {
 };
 
 export type EnqueueResult = { id: string; state: GenerationState; created: boolean };
-export type CancelResult = { id: string; state: GenerationState; canceled: boolean } | undefined;
-
-const ACTIVE: GenerationState[] = ['queued', 'submitting', 'running', 'copying'];
+export type { CancelResult };
 
 export type Producer = ReturnType<typeof createProducer>;
 
@@ -60,13 +54,14 @@ export function createProducer(opts: ProducerOptions = {}) {
   const prefix = opts.prefix ?? 'reelay';
   const ownConnection = !opts.connection;
   const redis = opts.connection ?? createRedis(opts.redisUrl ?? 'redis://127.0.0.1:6379', 'producer');
-  const store = createStatusStore(redis, {
+  const store = createStatusStore(redis, { prefix });
+  const queues: StageQueues = createQueues(redis, prefix, opts.retry ? { retry: opts.retry } : {});
+  const lifecycle = createLifecycle(redis, queues, {
     prefix,
     recordRetentionS: opts.recordRetentionS ?? 7 * 86_400,
     idempotencyTtlS: opts.idempotencyTtlS ?? 86_400,
     generationDeadlineMs: opts.generationDeadlineMs ?? 6 * 3_600_000,
   });
-  const queues: StageQueues = createQueues(redis, prefix, opts.retry ? { retry: opts.retry } : {});
   const allowPrivate = opts.allowPrivateNetworks ?? false;
 
   function toNew(v: Validated): NewGeneration {
@@ -84,51 +79,13 @@ export function createProducer(opts: ProducerOptions = {}) {
     return { id: newGenerationId(), request: v.request, options, fingerprint };
   }
 
-  async function addSubmitJobs(items: ReadonlyArray<{ id: string; priority?: number }>): Promise<void> {
-    await queues.submit.addBulk(
-      items.map((g) => ({
-        name: 'submit',
-        data: { generationId: g.id },
-        opts: { jobId: jobIds.submit(g.id), ...(g.priority ? { priority: g.priority } : {}) },
-      })),
-    );
-  }
-
-  /**
-   * Validates everything, creates the records (one atomic script), then adds the submit jobs
-   * (one atomic MULTI). If adding fails, the records are removed again: all or none. A key
-   * that returns an existing generation still queued re-adds its submit job, which is a no-op
-   * unless a crash lost it between the two steps.
-   */
-  async function enqueueValidated(valid: Validated[]): Promise<EnqueueResult[]> {
-    const fresh = valid.map(toNew);
-    const results = await store.create(fresh);
-    const toAdd = results.flatMap((r, i) =>
-      r.state === 'queued' ? [{ id: r.id, priority: fresh[i]!.options.priority, created: r.created }] : [],
-    );
-    try {
-      await addSubmitJobs(dedupeById(toAdd));
-    } catch (e) {
-      const created = new Set(results.filter((r) => r.created).map((r) => r.id));
-      await store
-        .remove(
-          fresh
-            .filter((g) => created.has(g.id))
-            .map((g) => ({ id: g.id, idempotencyKey: g.options.idempotencyKey })),
-        )
-        .catch(() => {});
-      throw e;
-    }
-    return results;
-  }
-
   return {
     /** Resolves once Redis holds the job. Throws ReelayValidationError listing every problem. */
     async enqueue(
       request: GenerationRequest | unknown,
       options: EnqueueOptions | unknown = {},
     ): Promise<EnqueueResult> {
-      const [result] = await enqueueValidated(validateAll([{ request, options }], allowPrivate));
+      const [result] = await lifecycle.enqueue(validateAll([{ request, options }], allowPrivate).map(toNew));
       return result!;
     },
 
@@ -137,7 +94,7 @@ export function createProducer(opts: ProducerOptions = {}) {
       items: ReadonlyArray<{ request: GenerationRequest | unknown; options?: EnqueueOptions | unknown }>,
     ): Promise<EnqueueResult[]> {
       if (!items.length) return [];
-      return enqueueValidated(validateAll(items, allowPrivate));
+      return lifecycle.enqueue(validateAll(items, allowPrivate).map(toNew));
     },
 
     async getStatus(id: string): Promise<GenerationStatus | undefined> {
@@ -156,33 +113,8 @@ export function createProducer(opts: ProducerOptions = {}) {
      * `generation.canceled` is queued. Vtrix documents no cancel call, so a task already
      * running upstream finishes there and is ignored.
      */
-    async cancel(id: string): Promise<CancelResult> {
-      const before = await store.get(id);
-      if (!before) return undefined;
-      if (isTerminal(before.state)) return { id, state: before.state, canceled: false };
-      const moved = await store.update(id, {
-        to: 'canceled',
-        from: ACTIVE,
-        set: {
-          [F.error]: JSON.stringify({
-            stage: stageOfState(before.state),
-            code: 'REELAY_CANCELED',
-            message: 'canceled by request',
-          }),
-          ...pendingDelivery(before, 'generation.canceled'),
-        },
-      });
-      if (!moved.ok)
-        return { id, state: moved.reason === 'missing' ? before.state : moved.current, canceled: false };
-      await Promise.allSettled([
-        queues.submit.remove(jobIds.submit(id)),
-        queues.poll.remove(jobIds.poll(id, before.pollN)),
-        queues.poll.remove(jobIds.poll(id, before.pollN + 1)),
-        queues.sink.remove(jobIds.sink(id)),
-        store.releaseSlot(id),
-      ]);
-      await enqueueEvent(queues, before, 'generation.canceled');
-      return { id, state: 'canceled', canceled: true };
+    cancel(id: string): Promise<CancelResult> {
+      return lifecycle.cancel(id);
     },
 
     /** For apps built on the producer (API, dashboard): the same store and queues. */
@@ -193,9 +125,4 @@ export function createProducer(opts: ProducerOptions = {}) {
       if (ownConnection) await redis.quit();
     },
   };
-}
-
-function dedupeById<T extends { id: string }>(items: T[]): T[] {
-  const seen = new Set<string>();
-  return items.filter((i) => !seen.has(i.id) && seen.add(i.id));
 }

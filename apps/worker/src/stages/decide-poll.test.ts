@@ -1,6 +1,6 @@
+import type { PollSchedule } from '@reelay/core';
 import type { VtrixTask } from '@reelay/vtrix';
 import { describe, expect, it } from 'vitest';
-import type { PollSchedule } from '../poll-schedule.ts';
 import { recordOf } from '../test-records.ts';
 import { decidePoll, gatePoll } from './decide-poll.ts';
 

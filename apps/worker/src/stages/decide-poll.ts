@@ -1,6 +1,5 @@
-import type { RecordCore } from '@reelay/core';
+import { type PollSchedule, pollDelay, type RecordCore } from '@reelay/core';
 import type { VtrixTask } from '@reelay/vtrix';
-import { type PollSchedule, pollDelay } from '../poll-schedule.ts';
 
 export type PollGate =
   | { kind: 'skip'; reason: string }

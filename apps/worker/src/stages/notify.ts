@@ -4,11 +4,13 @@
  * Delivery is its own track in the record (pending → delivered | exhausted | gone, with every
  * attempt logged): it never changes the generation's state. Retries follow the delivery
  * schedule through BullMQ's backoff; 410 stops; exhausted jobs stay in the failed set.
+ * Only an event whose delivery track a lifecycle move opened is sent (deliveryDue): a notify job
+ * that no move queued (added by hand, say) signs nothing.
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { type NotifyJob, webhookIdFor } from '@reelay/contracts';
-import type { GenerationRecord } from '@reelay/core';
+import { deliveryDue, type GenerationRecord } from '@reelay/core';
 import { decideDelivery, webhookHeaders } from '@reelay/webhooks';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { buildEvent } from '../build-event.ts';
@@ -35,9 +37,16 @@ export async function processNotify(job: Job<NotifyJob>, deps: StageDeps): Promi
   if (!record) return 'no such generation';
   const url = record.webhook?.url;
   if (!url) return 'no webhook target';
+  if (!deliveryDue(record, event)) {
+    deps.log.warn(
+      { generationId: id, event, state: record.state },
+      'notify job for an event no lifecycle move queued: not sent',
+    );
+    throw new UnrecoverableError(`${event} is not due for a generation that is ${record.state}`);
+  }
   const attempt = job.attemptsMade + 1;
   if (!deps.webhook.secrets.length) {
-    await deps.store.recordDelivery(id, event, 'exhausted', {
+    await deps.lifecycle.deliveryAttempted(id, event, 'exhausted', {
       attempt,
       at: deps.now(),
       error: 'REELAY_NOTIFY_NO_SECRET',
@@ -69,7 +78,7 @@ export async function processNotify(job: Job<NotifyJob>, deps: StageDeps): Promi
     ...(outcome.status ? { status: outcome.status } : {}),
     ...(outcome.error ? { error: outcome.error.code } : {}),
   };
-  await deps.store.recordDelivery(id, event, state, logged);
+  await deps.lifecycle.deliveryAttempted(id, event, state, logged);
   deps.metrics.webhookDeliveries.inc({ outcome: decision.kind });
   const ctx = {
     generationId: id,

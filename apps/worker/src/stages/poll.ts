@@ -1,23 +1,18 @@
 /**
  * Stage `poll`: consumes PollJob { generationId, n }, reads the upstream task once.
- * - still running → counter n → n+1 (fenced) and PollJob n+1, delayed by the schedule;
- * - completed → running → copying, frees the in-flight slot, produces SinkJob;
- * - failed upstream, or past POLL_DEADLINE_MS → failed (+ generation.failed).
- * Transient upstream errors count as "still running"; a 429 pauses the whole poll queue.
+ * - still running → lifecycle `polled` (the fenced counter n → n+1, poll n+1 added, delayed by
+ *   the schedule);
+ * - completed → `taskDone` (running → copying, frees the slot, adds the sink job);
+ * - failed upstream, or past POLL_DEADLINE_MS → a final StageError: the runner fails it.
+ * Transient upstream errors count as "still running"; a 429 pauses the whole queue (the runner).
  */
-import { jobIds, type PollJob } from '@reelay/contracts';
-import { F } from '@reelay/core';
+import type { PollJob } from '@reelay/contracts';
 import { isVtrixError, type VtrixTask } from '@reelay/vtrix';
-import { type Job, RateLimitError } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { StageDeps } from '../deps.ts';
-import { ensureTerminalEvent, resumeIfRetried } from '../fail-generation.ts';
-import { pollDelay, sinceSubmit } from '../poll-schedule.ts';
-import { rateLimitWaitMs } from '../rate-limit-wait.ts';
-import { ensureNextJob } from '../repair.ts';
 import { runStage } from '../run-stage.ts';
 import { StageError } from '../stage-error.ts';
 import { decidePoll, gatePoll } from './decide-poll.ts';
-import { schedulePoll } from './schedule-poll.ts';
 
 export function processPoll(
   job: Job<PollJob>,
@@ -33,36 +28,21 @@ export function processPoll(
       const { generationId: id, n } = job.data;
       const stored = await deps.store.getCore(id);
       if (!stored) return 'no such generation';
-      const record = await resumeIfRetried(deps, stored, 'poll', job);
+      const record = await deps.lifecycle.resume(stored, 'poll', job);
       const gate = gatePoll(record, n);
       if (gate.kind === 'skip') {
-        await ensureTerminalEvent(deps, record);
+        await deps.lifecycle.ensureTerminalEvent(record);
         return gate.reason;
       }
-      if (gate.kind === 'handoff') {
-        await deps.queues.sink.add('sink', { generationId: id }, { jobId: jobIds.sink(id) });
-        return 'completed; sink job re-added';
-      }
-      if (gate.kind === 'reschedule') {
-        await schedulePoll(
-          deps,
-          id,
-          gate.n,
-          pollDelay(deps.poll, gate.n, sinceSubmit(record, deps.now()), deps.random),
-        );
-        return `poll ${gate.n} re-added`;
-      }
+      // A crash came after this poll's move and before its next job was added: add it again.
+      if (gate.kind === 'handoff') return deps.lifecycle.repair(id, 'completed');
+      if (gate.kind === 'reschedule') return deps.lifecycle.repair(id, `poll ${n} already counted`);
 
       let task: VtrixTask | undefined;
       try {
         task = await deps.vtrix.getTask(gate.taskId, signal ? { signal } : {});
       } catch (e) {
-        if (!isVtrixError(e)) throw e;
-        if (e.kind === 'rate_limited') {
-          await deps.queues.poll.rateLimit(rateLimitWaitMs(e.retryAfterMs));
-          throw new RateLimitError();
-        }
-        if (e.kind === 'final') throw e;
+        if (!isVtrixError(e) || e.kind !== 'transient') throw e;
         deps.log.warn(
           { generationId: id, taskId: gate.taskId, code: e.code, n },
           'poll failed transiently; polling on',
@@ -72,35 +52,15 @@ export function processPoll(
       const decision = decidePoll(record, task, n, deps.now(), deps.poll, deps.random);
       switch (decision.kind) {
         case 'again': {
-          const set: Record<string, string | number> = { [F.pollN]: n + 1 };
-          if (decision.upstreamStatus) set[F.upstreamStatus] = decision.upstreamStatus;
-          if (decision.progress !== undefined) set[F.progress] = decision.progress;
-          const advanced = await deps.store.update(id, {
-            from: ['running'],
-            guard: { field: F.pollN, equals: String(n) },
-            set,
-            increment: F.attempt('poll'),
-          });
-          if (!advanced.ok) return ensureNextJob(deps, id, 'poll superseded');
-          await schedulePoll(deps, id, n + 1, decision.delayMs);
-          return `still running; poll ${n + 1} in ${decision.delayMs} ms`;
+          const moved = await deps.lifecycle.polled(record, n, decision);
+          return moved.ok ? `still running; poll ${n + 1} in ${decision.delayMs} ms` : moved.repaired;
         }
         case 'completed': {
-          const moved = await deps.store.update(id, {
-            to: 'copying',
-            from: ['running'],
-            guard: { field: F.pollN, equals: String(n) },
-            set: {
-              [F.videoUrl]: decision.videoUrl,
-              [F.upstreamStatus]: task?.upstreamStatus ?? 'completed',
-              [F.progress]: 1,
-            },
-            increment: F.attempt('poll'),
+          const moved = await deps.lifecycle.taskDone(record, n, {
+            videoUrl: decision.videoUrl,
+            upstreamStatus: task?.upstreamStatus,
           });
-          if (!moved.ok) return ensureNextJob(deps, id, 'completion already handled');
-          await deps.store.releaseSlot(id);
-          await deps.queues.sink.add('sink', { generationId: id }, { jobId: jobIds.sink(id) });
-          return 'completed; copying';
+          return moved.ok ? 'completed; copying' : moved.repaired;
         }
         case 'failed':
           throw new StageError(

@@ -3,15 +3,13 @@
  * - streams the result video into S3 at `${S3_KEY_PREFIX}${id}.mp4` (one object per
  *   generation: a re-run overwrites the same key with the same bytes), sha256 on the way;
  * - an expired URL (403/404) is refreshed by reading the task again;
- * - copying → succeeded with the output, then generation.succeeded is queued.
+ * - lifecycle `stored`: copying → succeeded with the output, generation.succeeded queued.
  * A re-run that finds the generation already succeeded only makes sure the event is queued.
  */
 import type { SinkJob } from '@reelay/contracts';
-import { enqueueEvent, F, pendingDelivery, type RecordCore } from '@reelay/core';
+import type { RecordCore } from '@reelay/core';
 import type { Job } from 'bullmq';
 import type { StageDeps } from '../deps.ts';
-import { ensureTerminalEvent, resumeIfRetried } from '../fail-generation.ts';
-import { ensureNextJob } from '../repair.ts';
 import { runStage } from '../run-stage.ts';
 import { copyToS3, isUrlExpired } from '../s3-copy.ts';
 import { StageError } from '../stage-error.ts';
@@ -33,9 +31,9 @@ export function processSink(
       const id = job.data.generationId;
       const stored = await deps.store.getCore(id);
       if (!stored) return 'no such generation';
-      const record = await resumeIfRetried(deps, stored, 'sink', job);
+      const record = await deps.lifecycle.resume(stored, 'sink', job);
       if (record.state !== 'copying') {
-        await ensureTerminalEvent(deps, record);
+        await deps.lifecycle.ensureTerminalEvent(record);
         return `generation is ${record.state}`;
       }
 
@@ -53,20 +51,9 @@ export function processSink(
             sha256: copied.sha256,
             contentType: 'video/mp4',
           };
-          const done = await deps.store.update(id, {
-            to: 'succeeded',
-            from: ['copying'],
-            set: {
-              [F.output]: JSON.stringify(output),
-              // BullMQ counts the attempts; the record takes the count with the result (no extra write).
-              [F.attempt('sink')]: job.attemptsMade + 1,
-              ...pendingDelivery(record, 'generation.succeeded'),
-            },
-            unset: [F.videoUrl],
-          });
-          if (!done.ok) return ensureNextJob(deps, id, 'generation moved on during copy');
+          const done = await deps.lifecycle.stored(record, output, job.attemptsMade + 1);
+          if (!done.ok) return done.repaired;
           deps.log.info({ generationId: id, key, size: copied.size }, 'video stored');
-          await enqueueEvent(deps.queues, record, 'generation.succeeded');
           return `stored ${copied.size} bytes`;
         } catch (e) {
           if (!isUrlExpired(e)) throw e;
@@ -90,6 +77,6 @@ async function freshUrl(deps: StageDeps, record: RecordCore): Promise<string> {
     throw new StageError('sink', 'REELAY_SINK_NO_VIDEO_URL', 'no upstream task id to read a video URL from');
   const task = await deps.vtrix.getTask(taskId);
   if (!task.video?.url) throw new StageError('sink', 'REELAY_SINK_NO_VIDEO_URL');
-  await deps.store.update(record.id, { from: ['copying'], set: { [F.videoUrl]: task.video.url } });
+  await deps.lifecycle.urlRefreshed(record.id, task.video.url);
   return task.video.url;
 }

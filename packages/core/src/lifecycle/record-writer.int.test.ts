@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { type GenerationRequest, newGenerationId } from '@reelay/contracts';
 import { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { F } from './record-codec.ts';
-import { createStatusStore, isIdempotencyConflict, type StatusStore } from './status-store.ts';
+import { F } from '../record-codec.ts';
+import { createStatusStore, isIdempotencyConflict, type StatusStore } from '../status-store.ts';
+import { createRecordWriter, type RecordWriter } from './record-writer.ts';
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const request: GenerationRequest = {
@@ -11,15 +12,18 @@ const request: GenerationRequest = {
 };
 let prefix: string;
 let store: StatusStore;
+let writer: RecordWriter;
 let clock = 1_000;
 
 beforeEach(() => {
   prefix = `test-${randomUUID()}`;
   clock = 1_000;
-  store = createStatusStore(redis, {
+  store = createStatusStore(redis, { prefix, now: () => clock });
+  writer = createRecordWriter(redis, {
     prefix,
     recordRetentionS: 3_600,
     idempotencyTtlS: 86_400,
+    generationDeadlineMs: 0,
     now: () => clock,
   });
 });
@@ -36,10 +40,10 @@ const fresh = (idempotencyKey?: string, fingerprint = 'fp1') => ({
   fingerprint,
 });
 
-describe('status store', () => {
+describe("record writer (the lifecycle's Redis side) and status store reads", () => {
   it('creates a queued record with a timeline and reads it back', async () => {
     const g = fresh();
-    expect(await store.create([g])).toEqual([{ id: g.id, created: true, state: 'queued' }]);
+    expect(await writer.create([g])).toEqual([{ id: g.id, created: true, state: 'queued' }]);
     const r = await store.get(g.id);
     expect(r).toMatchObject({
       id: g.id,
@@ -54,13 +58,13 @@ describe('status store', () => {
 
   it('keeps an in-flight record compact: short hash values, the input beside it, times relative to creation', async () => {
     const g = { ...fresh(), options: { webhook: { url: 'https://hooks.example.com/reelay/generations' } } };
-    await store.create([g]);
+    await writer.create([g]);
     for (const [to, at] of [
       ['submitting', 1_250],
       ['running', 4_000],
     ] as const) {
       clock = at;
-      await store.update(g.id, { to, set: { [F.taskId]: 'task_0123456789abcdef0123', [F.submittedAt]: at } });
+      await writer.move(g.id, { to, set: { [F.taskId]: 'task_0123456789abcdef0123', [F.submittedAt]: at } });
     }
     // A hash with any value over 64 bytes leaves listpack encoding and costs about twice the memory.
     expect(await redis.object('ENCODING', `${prefix}:gen:${g.id}`)).toBe('listpack');
@@ -80,7 +84,7 @@ describe('status store', () => {
     expect(core?.timeline).toEqual(r?.timeline);
     expect(core).not.toHaveProperty('request');
     expect(core).not.toHaveProperty('webhook');
-    await store.remove([{ id: g.id }]);
+    await writer.remove([{ id: g.id }]);
     expect(await redis.exists(`${prefix}:gen:${g.id}`, `${prefix}:gen:${g.id}:in`)).toBe(0);
   });
 
@@ -90,7 +94,7 @@ describe('status store', () => {
       options: { webhook: { url: 'https://h.example.com/x', events: ['generation.running' as const] } },
     };
     const without = fresh();
-    await store.create([withEvents, without]);
+    await writer.create([withEvents, without]);
     expect((await store.getCore(withEvents.id))?.wants).toEqual(['generation.running']);
     expect((await store.getCore(without.id))?.wants).toEqual([]);
     expect(await store.getCore(newGenerationId())).toBeUndefined();
@@ -98,9 +102,9 @@ describe('status store', () => {
 
   it('returns the existing generation for a reused idempotency key and writes nothing new', async () => {
     const a = fresh('order-1');
-    await store.create([a]);
+    await writer.create([a]);
     const b = fresh('order-1');
-    expect(await store.create([b])).toEqual([{ id: a.id, created: false, state: 'queued' }]);
+    expect(await writer.create([b])).toEqual([{ id: a.id, created: false, state: 'queued' }]);
     expect(await store.get(b.id)).toBeUndefined();
     expect(await store.findIdByIdempotencyKey('order-1')).toBe(a.id);
     expect(await redis.ttl(`${prefix}:idem:order-1`)).toBeGreaterThan(86_000);
@@ -108,10 +112,10 @@ describe('status store', () => {
 
   it('refuses a reused key with a different request, writing nothing for the whole batch', async () => {
     const a = fresh('order-2', 'fp-a');
-    await store.create([a]);
+    await writer.create([a]);
     const other = fresh();
     const conflicting = fresh('order-2', 'fp-b');
-    const err = await store.create([other, conflicting]).catch((e) => e);
+    const err = await writer.create([other, conflicting]).catch((e) => e);
     expect(isIdempotencyConflict(err)).toBe(true);
     expect(err).toMatchObject({ index: 1, existingId: a.id });
     expect(await store.get(other.id)).toBeUndefined();
@@ -120,35 +124,35 @@ describe('status store', () => {
   it('maps the same key twice in one batch to one generation', async () => {
     const a = fresh('dup');
     const b = fresh('dup');
-    const res = await store.create([a, b]);
+    const res = await writer.create([a, b]);
     expect(res.map((r) => r.id)).toEqual([a.id, a.id]);
     expect(res.map((r) => r.created)).toEqual([true, false]);
   });
 
   it('moves forward only from the allowed states, once, appending to the timeline', async () => {
     const g = fresh();
-    await store.create([g]);
+    await writer.create([g]);
     clock = 2_000;
-    expect(await store.update(g.id, { to: 'submitting', from: ['queued'] })).toEqual({
+    expect(await writer.move(g.id, { to: 'submitting', from: ['queued'] })).toEqual({
       ok: true,
       previous: 'queued',
     });
     // A duplicate of the same step is refused and changes nothing.
-    expect(await store.update(g.id, { to: 'submitting', from: ['queued'] })).toEqual({
+    expect(await writer.move(g.id, { to: 'submitting', from: ['queued'] })).toEqual({
       ok: false,
       reason: 'state',
       current: 'submitting',
     });
     clock = 3_000;
     expect(
-      await store.update(g.id, {
+      await writer.move(g.id, {
         to: 'running',
         from: ['submitting'],
         set: { [F.taskId]: 't1', [F.submittedAt]: 3000 },
       }),
     ).toMatchObject({ ok: true });
     // A stale job cannot move it back.
-    expect(await store.update(g.id, { to: 'submitting', from: ['queued'] })).toMatchObject({
+    expect(await writer.move(g.id, { to: 'submitting', from: ['queued'] })).toMatchObject({
       ok: false,
       reason: 'state',
       current: 'running',
@@ -160,7 +164,7 @@ describe('status store', () => {
       { state: 'running', at: 3000 },
     ]);
     expect(r?.upstream).toMatchObject({ taskId: 't1', submittedAt: 3000 });
-    expect(await store.update(newGenerationId(), { to: 'running' })).toEqual({
+    expect(await writer.move(newGenerationId(), { to: 'running' })).toEqual({
       ok: false,
       reason: 'missing',
     });
@@ -168,31 +172,31 @@ describe('status store', () => {
 
   it('fences on a guard field (the poll counter)', async () => {
     const g = fresh();
-    await store.create([g]);
+    await writer.create([g]);
     expect(
-      await store.update(g.id, { guard: { field: F.pollN, equals: '0' }, set: { [F.pollN]: 1 } }),
+      await writer.move(g.id, { guard: { field: F.pollN, equals: '0' }, set: { [F.pollN]: 1 } }),
     ).toMatchObject({ ok: true });
     expect(
-      await store.update(g.id, { guard: { field: F.pollN, equals: '0' }, set: { [F.pollN]: 1 } }),
+      await writer.move(g.id, { guard: { field: F.pollN, equals: '0' }, set: { [F.pollN]: 1 } }),
     ).toEqual({ ok: false, reason: 'guard', current: 'queued', guardValue: '1' });
     expect(
-      await store.update(g.id, { guard: { field: F.taskId, equals: undefined }, increment: F.submitIntents }),
+      await writer.move(g.id, { guard: { field: F.taskId, equals: undefined }, increment: F.submitIntents }),
     ).toMatchObject({ ok: true });
     expect((await store.get(g.id))?.upstream.submitIntents).toBe(1);
   });
 
   it('expires terminal records after the retention and keeps live ones forever; a resume clears the expiry', async () => {
     const g = fresh();
-    await store.create([g]);
+    await writer.create([g]);
     expect(await redis.ttl(`${prefix}:gen:${g.id}`)).toBe(-1);
-    await store.update(g.id, {
+    await writer.move(g.id, {
       to: 'failed',
       set: { [F.error]: JSON.stringify({ stage: 'sink', code: 'X', message: 'm', resumable: true }) },
     });
     expect(await redis.ttl(`${prefix}:gen:${g.id}`)).toBeGreaterThan(3_500);
     expect(await redis.ttl(`${prefix}:gen:${g.id}:in`)).toBeGreaterThan(3_500);
     expect((await store.get(g.id))?.error).toMatchObject({ stage: 'sink', resumable: true });
-    await store.update(g.id, { to: 'copying', from: ['failed'], unset: [F.error] });
+    await writer.move(g.id, { to: 'copying', from: ['failed'], unset: [F.error] });
     expect(await redis.ttl(`${prefix}:gen:${g.id}`)).toBe(-1);
     expect(await redis.ttl(`${prefix}:gen:${g.id}:in`)).toBe(-1);
     expect((await store.get(g.id))?.request).toEqual(request);
@@ -201,15 +205,15 @@ describe('status store', () => {
 
   it('logs delivery attempts per event, and the log inherits the record expiry', async () => {
     const g = fresh();
-    await store.create([g]);
-    await store.update(g.id, { to: 'succeeded' });
-    await store.recordDelivery(g.id, 'generation.succeeded', 'pending', {
+    await writer.create([g]);
+    await writer.move(g.id, { to: 'succeeded' });
+    await writer.pushAttempt(g.id, 'generation.succeeded', 'pending', {
       attempt: 1,
       at: 5,
       status: 503,
       latencyMs: 12,
     });
-    await store.recordDelivery(g.id, 'generation.succeeded', 'delivered', {
+    await writer.pushAttempt(g.id, 'generation.succeeded', 'delivered', {
       attempt: 2,
       at: 6,
       status: 204,
@@ -232,18 +236,27 @@ describe('status store', () => {
     expect((await store.get(g.id, { attempts: false }))?.deliveries).toEqual([
       expect.objectContaining({ state: 'delivered', attempts: [] }),
     ]);
-    expect(await store.recordDelivery(newGenerationId(), 'generation.failed', 'pending')).toBe(false);
+    expect(await writer.pushAttempt(newGenerationId(), 'generation.failed', 'pending')).toBe(false);
   });
 
-  it('shares MAX_IN_FLIGHT slots and does not count a generation twice', async () => {
-    expect(await store.acquireSlot('gen_a', 2)).toBe(true);
-    expect(await store.acquireSlot('gen_a', 2)).toBe(true);
-    expect(await store.acquireSlot('gen_b', 2)).toBe(true);
-    expect(await store.acquireSlot('gen_c', 2)).toBe(false);
-    await store.releaseSlot('gen_a');
-    expect(await store.acquireSlot('gen_c', 2)).toBe(true);
+  it('shares MAX_IN_FLIGHT slots in the move that opens a submit, and does not count a generation twice', async () => {
+    const [a, b, c] = [fresh(), fresh(), fresh()];
+    await writer.create([a, b, c]);
+    const start = (id: string, limit: number) => writer.move(id, { to: 'submitting', slot: limit });
+    expect(await start(a.id, 2)).toMatchObject({ ok: true });
+    expect(await start(a.id, 2)).toMatchObject({ ok: true });
+    expect(await start(b.id, 2)).toMatchObject({ ok: true });
+    // Refused for want of a slot: nothing written, not even the state.
+    expect(await start(c.id, 2)).toEqual({ ok: false, reason: 'slot', current: 'queued' });
+    expect((await store.getCore(c.id))?.timeline).toHaveLength(1);
+    await writer.move(a.id, { to: 'failed', slot: 'release' });
+    expect(await start(c.id, 2)).toMatchObject({ ok: true });
     expect(await store.slotsInUse()).toBe(2);
-    expect(await store.acquireSlot('gen_d', 0)).toBe(true);
+    // No limit: nothing is kept.
+    const d = fresh();
+    await writer.create([d]);
+    expect(await start(d.id, 0)).toMatchObject({ ok: true });
+    expect(await store.slotsInUse()).toBe(2);
   });
 
   it('publishes every state change (not patches) on the prefix channel', async () => {
@@ -251,20 +264,20 @@ describe('status store', () => {
     const seen: string[] = [];
     const stop = await store.subscribe(subscriber, (c) => seen.push(`${c.id} ${c.state} ${c.at}`));
     const g = fresh();
-    await store.create([g]);
+    await writer.create([g]);
     clock = 5_000;
-    await store.update(g.id, { to: 'submitting', from: ['queued'] });
-    await store.update(g.id, { set: { [F.progress]: 0.5 } });
-    await store.update(g.id, { to: 'submitting', from: ['queued'] });
-    await store.update(g.id, { to: 'canceled' });
+    await writer.move(g.id, { to: 'submitting', from: ['queued'] });
+    await writer.move(g.id, { set: { [F.progress]: 0.5 } });
+    await writer.move(g.id, { to: 'submitting', from: ['queued'] });
+    await writer.move(g.id, { to: 'canceled' });
     await expect.poll(() => seen.length).toBe(2);
     expect(seen).toEqual([`${g.id} submitting 5000`, `${g.id} canceled 5000`]);
     await stop();
     subscriber.disconnect();
   });
 
-  it('indexes active generations by deadline and drops them when they end', async () => {
-    const timed = createStatusStore(redis, {
+  it('indexes active generations by deadline, drops them when they end and re-adds them on a resume', async () => {
+    const timed = createRecordWriter(redis, {
       prefix,
       recordRetentionS: 3_600,
       idempotencyTtlS: 86_400,
@@ -274,19 +287,24 @@ describe('status store', () => {
     const a = fresh();
     const b = fresh();
     await timed.create([a, b]);
-    expect(await timed.overdue()).toEqual([]);
+    expect(await store.overdue()).toEqual([]);
     clock = 1_600;
-    expect((await timed.overdue()).sort()).toEqual([a.id, b.id].sort());
-    await timed.update(a.id, { to: 'succeeded' });
-    expect(await timed.overdue()).toEqual([b.id]);
+    expect((await store.overdue()).sort()).toEqual([a.id, b.id].sort());
+    await timed.move(a.id, { to: 'failed' });
+    expect(await store.overdue()).toEqual([b.id]);
+    // Out of a terminal state (an operator's resume) it rejoins, with a fresh deadline.
+    await timed.move(a.id, { to: 'running', from: ['failed'], rejoinDeadlineMs: 700 });
+    expect(await store.overdue()).toEqual([b.id]);
+    clock = 2_301;
+    expect((await store.overdue()).sort()).toEqual([a.id, b.id].sort());
     await timed.remove([{ id: b.id }]);
-    expect(await timed.overdue()).toEqual([]);
+    expect(await store.overdue()).toEqual([a.id]);
   });
 
   it('removes a batch it created (compensation)', async () => {
     const a = fresh('k-a');
-    await store.create([a]);
-    await store.remove([{ id: a.id, idempotencyKey: 'k-a' }]);
+    await writer.create([a]);
+    await writer.remove([{ id: a.id, idempotencyKey: 'k-a' }]);
     expect(await store.get(a.id)).toBeUndefined();
     expect(await store.findIdByIdempotencyKey('k-a')).toBeUndefined();
   });

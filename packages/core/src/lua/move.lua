@@ -1,7 +1,8 @@
--- Compare-and-set on a generation's status record: the one way a stage changes a record, so a
--- stale, duplicate or recovered job can never move a generation backwards or twice.
+-- One move of a generation's lifecycle (packages/core/src/lifecycle/transitions.ts says which
+-- moves exist): a compare-and-set on its status record, so a stale, duplicate or recovered job
+-- can never move a generation backwards or twice, with the move's side effects in the same step.
 -- KEYS[1] record hash, KEYS[2] its delivery-attempt list, KEYS[3] the deadline index,
--- KEYS[4] its input (expires and persists with the record)
+-- KEYS[4] its input (expires and persists with the record), KEYS[5] the in-flight slot set
 -- ARGV[1] new state ('' keeps the state: a guarded patch)
 -- ARGV[2] now (ms)
 -- ARGV[3] allowed current states, comma-separated ('' = any)
@@ -11,10 +12,15 @@
 -- ARGV[7] fields to delete, comma-separated
 -- ARGV[8] field to increment by one ('' = none)
 -- ARGV[9] channel to publish '<id> <state> <now>' on when the state changes ('' = none)
--- ARGV[10] generation id (for that message)
--- ARGV[11..] field, value pairs to set
+-- ARGV[10] generation id
+-- ARGV[11] deadline (ms after now) with which the generation joins the deadline index when the
+--          move takes it out of a terminal state ('' or 0 = none)
+-- ARGV[12] upstream slot: '' (untouched), 'release', or the MAX_IN_FLIGHT limit to take one under
+--          (a generation that holds a slot keeps it; 0 = no limit, nothing kept)
+-- ARGV[13..] field, value pairs to set
 -- Returns {1, previous state} on success; {0, current state} when the state is not allowed;
--- {2, current state, guard value} when the guard does not hold; {-1, ''} when there is no record.
+-- {2, current state, guard value} when the guard does not hold; {3, current state} when every
+-- slot is taken; {-1, ''} when there is no record.
 -- One read and one HSET for everything: every command here is one more in Redis' work per stage.
 local read = {'s', 'c', 'tl'}
 if ARGV[5] ~= '' then table.insert(read, ARGV[5]) end
@@ -28,14 +34,25 @@ if ARGV[5] ~= '' then
   local g = h[4] or ''
   if g ~= ARGV[6] then return {2, cur, g} end
 end
+local slot = ARGV[12]
+if slot ~= '' and slot ~= 'release' then
+  local limit = tonumber(slot)
+  if limit > 0 and not redis.call('ZSCORE', KEYS[5], ARGV[10]) then
+    if redis.call('ZCARD', KEYS[5]) >= limit then return {3, cur} end
+    redis.call('ZADD', KEYS[5], ARGV[2], ARGV[10])
+  end
+elseif slot == 'release' then
+  redis.call('ZREM', KEYS[5], ARGV[10])
+end
 local set = {'u', ARGV[2]}
-if ARGV[1] ~= '' and ARGV[1] ~= cur then
+local moves = ARGV[1] ~= '' and ARGV[1] ~= cur
+if moves then
   -- Times in the timeline are ms after creation: short values keep the hash compact.
   local at = tonumber(ARGV[2]) - (tonumber(h[2]) or tonumber(ARGV[2]))
   table.insert(set, 's'); table.insert(set, ARGV[1])
   table.insert(set, 'tl'); table.insert(set, (h[3] or '') .. '|' .. ARGV[1] .. '@' .. at)
 end
-for i = 11, #ARGV do table.insert(set, ARGV[i]) end
+for i = 13, #ARGV do table.insert(set, ARGV[i]) end
 redis.call('HSET', KEYS[1], unpack(set))
 if ARGV[7] ~= '' then
   local del = {}
@@ -44,7 +61,7 @@ if ARGV[7] ~= '' then
 end
 if ARGV[8] ~= '' then redis.call('HINCRBY', KEYS[1], ARGV[8], 1) end
 local terminal = {succeeded = true, failed = true, canceled = true}
-if ARGV[1] ~= '' and ARGV[1] ~= cur then
+if moves then
   if ARGV[9] ~= '' then redis.call('PUBLISH', ARGV[9], ARGV[10] .. ' ' .. ARGV[1] .. ' ' .. ARGV[2]) end
   if terminal[ARGV[1]] then
     redis.call('EXPIRE', KEYS[1], ARGV[4]); redis.call('EXPIRE', KEYS[2], ARGV[4])
@@ -52,6 +69,8 @@ if ARGV[1] ~= '' and ARGV[1] ~= cur then
     redis.call('ZREM', KEYS[3], ARGV[10])
   elseif terminal[cur] then
     redis.call('PERSIST', KEYS[1]); redis.call('PERSIST', KEYS[2]); redis.call('PERSIST', KEYS[4])
+    local deadline = tonumber(ARGV[11]) or 0
+    if deadline > 0 then redis.call('ZADD', KEYS[3], tonumber(ARGV[2]) + deadline, ARGV[10]) end
   end
 end
 return {1, cur}

@@ -1,0 +1,174 @@
+import type { DeliveryAttempt, DeliveryState, EventType, GenerationState } from '@reelay/contracts';
+import type { Redis } from 'ioredis';
+import { loadLua, runLua } from '../lua-script.ts';
+import { type DeliveryAttemptEntry, encodeWants, F, type StoredInput } from '../record-codec.ts';
+import { IdempotencyConflictError, type NewGeneration } from '../status-store.ts';
+import { recordKeys } from '../topology.ts';
+import { wantedEvents } from './delivery.ts';
+
+const MOVE = loadLua('move');
+const CREATE = loadLua('create');
+const PUSH_ATTEMPT = loadLua('push-attempt');
+const MAX_LOGGED_ATTEMPTS = 50;
+
+/**
+ * One compare-and-set on a record, in the record's own field names (record-codec.ts). Built only
+ * by the lifecycle verbs: `from` lists the states the record may be in; `guard` names a field that
+ * must hold a value (undefined: be absent); omit `to` to patch without moving.
+ */
+export type MoveSpec = {
+  to?: GenerationState;
+  from?: readonly GenerationState[];
+  guard?: { field: string; equals: string | undefined };
+  set?: Record<string, string | number>;
+  unset?: readonly string[];
+  increment?: string;
+  /** Deadline (ms from now) with which a generation leaving a terminal state rejoins the index. */
+  rejoinDeadlineMs?: number;
+  /** `release` gives the upstream slot back; a number takes one under that MAX_IN_FLIGHT. */
+  slot?: 'release' | number;
+};
+
+export type MoveResult =
+  | { ok: true; previous: GenerationState }
+  | { ok: false; reason: 'state'; current: GenerationState }
+  | { ok: false; reason: 'guard'; current: GenerationState; guardValue: string }
+  | { ok: false; reason: 'slot'; current: GenerationState }
+  | { ok: false; reason: 'missing' };
+
+export type CreateResult = { id: string; created: boolean; state: GenerationState };
+
+/** The Redis side of the lifecycle: the three scripts that write records, and nothing else. */
+export function createRecordWriter(
+  redis: Redis,
+  opts: {
+    prefix: string;
+    recordRetentionS: number;
+    idempotencyTtlS: number;
+    generationDeadlineMs: number;
+    now: () => number;
+  },
+) {
+  const keys = recordKeys(opts.prefix);
+  const { now } = opts;
+
+  return {
+    keys,
+    async create(items: readonly NewGeneration[]): Promise<CreateResult[]> {
+      const k: string[] = [];
+      const args: Array<string | number> = [
+        now(),
+        opts.idempotencyTtlS,
+        keys.record(''),
+        opts.generationDeadlineMs,
+      ];
+      for (const g of items) {
+        const idem = g.options.idempotencyKey;
+        k.push(keys.record(g.id), idem ? keys.idempotency(idem) : keys.record(g.id), keys.input(g.id));
+        const input: StoredInput = { request: g.request, options: g.options };
+        args.push(
+          g.id,
+          idem ? 1 : 0,
+          g.fingerprint,
+          JSON.stringify(input),
+          encodeWants(wantedEvents(g.options.webhook)),
+        );
+      }
+      k.push(keys.deadlines);
+      const reply = (await runLua(redis, CREATE, k, args)) as string[];
+      if (reply[0] === 'CONFLICT') throw new IdempotencyConflictError(Number(reply[1]) - 1, String(reply[2]));
+      const out: CreateResult[] = [];
+      for (let i = 0; i < reply.length; i += 3) {
+        out.push({ id: reply[i]!, created: reply[i + 1] === '1', state: reply[i + 2] as GenerationState });
+      }
+      return out;
+    },
+
+    /** Undoes `create` for a batch whose jobs could not be added (all or none). */
+    async remove(items: ReadonlyArray<{ id: string; idempotencyKey?: string | undefined }>): Promise<void> {
+      if (!items.length) return;
+      const k = items.flatMap((g) => [
+        keys.record(g.id),
+        keys.deliveries(g.id),
+        keys.input(g.id),
+        ...(g.idempotencyKey ? [keys.idempotency(g.idempotencyKey)] : []),
+      ]);
+      await redis
+        .multi()
+        .del(...k)
+        .zrem(keys.deadlines, ...items.map((g) => g.id))
+        .exec();
+    },
+
+    async move(id: string, spec: MoveSpec): Promise<MoveResult> {
+      const pairs: string[] = [];
+      for (const [f, v] of Object.entries(spec.set ?? {})) pairs.push(f, String(v));
+      const reply = (await runLua(
+        redis,
+        MOVE,
+        [keys.record(id), keys.deliveries(id), keys.deadlines, keys.input(id), keys.inFlight],
+        [
+          spec.to ?? '',
+          now(),
+          spec.from?.join(',') ?? '',
+          opts.recordRetentionS,
+          spec.guard?.field ?? '',
+          spec.guard?.equals ?? '',
+          spec.unset?.join(',') ?? '',
+          spec.increment ?? '',
+          spec.to ? keys.stateChanges : '',
+          id,
+          spec.rejoinDeadlineMs ?? 0,
+          spec.slot === undefined ? '' : String(spec.slot),
+          ...pairs,
+        ],
+      )) as [number, string, string?];
+      switch (reply[0]) {
+        case 1:
+          return { ok: true, previous: reply[1] as GenerationState };
+        case 0:
+          return { ok: false, reason: 'state', current: reply[1] as GenerationState };
+        case 2:
+          return {
+            ok: false,
+            reason: 'guard',
+            current: reply[1] as GenerationState,
+            guardValue: reply[2] ?? '',
+          };
+        case 3:
+          return { ok: false, reason: 'slot', current: reply[1] as GenerationState };
+        default:
+          return { ok: false, reason: 'missing' };
+      }
+    },
+
+    /** Logs one delivery attempt and sets the event's delivery state; false when the record is gone. */
+    async pushAttempt(
+      id: string,
+      event: EventType,
+      state: DeliveryState,
+      attempt?: DeliveryAttempt,
+    ): Promise<boolean> {
+      const entry = attempt ? JSON.stringify({ event, ...attempt } satisfies DeliveryAttemptEntry) : '';
+      const reply = await runLua(
+        redis,
+        PUSH_ATTEMPT,
+        [keys.record(id), keys.deliveries(id)],
+        [F.delivery(event), state, entry, MAX_LOGGED_ATTEMPTS, now()],
+      );
+      return reply === 1;
+    },
+
+    /** Gives an upstream slot back outside a move: only for a record that is gone. */
+    async releaseSlot(id: string): Promise<void> {
+      await redis.zrem(keys.inFlight, id);
+    },
+
+    /** Drops an id from the deadline index (its record is gone or already ended). */
+    async forgetDeadline(id: string): Promise<void> {
+      await redis.zrem(keys.deadlines, id);
+    },
+  };
+}
+
+export type RecordWriter = ReturnType<typeof createRecordWriter>;
