@@ -19,7 +19,10 @@ describe('the lifecycle table in docs/ARCHITECTURE.md', () => {
     const generated = lifecycleTable();
     if (process.env.UPDATE_DOCS && shown !== generated)
       writeFileSync(DOC, `${doc.slice(0, start + OPEN.length)}\n${generated}\n${doc.slice(end)}`);
-    else expect(shown, 'run UPDATE_DOCS=1 pnpm exec vitest run test/architecture/lifecycle-doc.test.ts').toBe(generated);
+    else
+      expect(shown, 'run UPDATE_DOCS=1 pnpm exec vitest run test/architecture/lifecycle-doc.test.ts').toBe(
+        generated,
+      );
   });
 
   it('lists every move', () => {
