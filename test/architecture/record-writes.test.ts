@@ -55,7 +55,7 @@ describe('record writes', () => {
   it("only core knows the record's field names, and no production file imports the test fixture", () => {
     const offenders = files.filter((f) => {
       const src = readFileSync(join(root, f), 'utf8');
-      if (/@reelay\/core\/testing/.test(src)) return true;
+      if (/from '@reelay\/core\/testing'/.test(src)) return true;
       if (f.startsWith('packages/core/src/')) return false;
       return /record-codec|\bF\.(state|taskId|pollN|error|failedBy|delivery)\b/.test(src);
     });

@@ -124,7 +124,7 @@ async function bucketObjects(
 export async function failedJobs(s: Services): Promise<Record<string, Record<string, number>>> {
   const out: Record<string, Record<string, number>> = {};
   for (const stage of STAGES) {
-    const jobs = await s.producer.internals.queues[stage].getJobs(['failed'], 0, -1);
+    const jobs = await s.producer.ops.queues[stage].getJobs(['failed'], 0, -1);
     const reasons: Record<string, number> = {};
     for (const job of jobs) {
       const reason = (job.failedReason ?? '?').slice(0, 120);
@@ -142,7 +142,7 @@ export async function diagnoseLost(
   runStart: number,
   chaos: ChaosMoments,
 ) {
-  const { store, queues } = s.producer.internals;
+  const { store, queues } = s.producer.ops;
   return mapLimit(ids.slice(0, 25), async (id) => {
     const record = await store.get(id);
     const pollN = record?.pollN ?? 0;

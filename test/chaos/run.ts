@@ -101,15 +101,12 @@ async function main(): Promise<number> {
       await pool.stop();
     });
     await pool.start();
-    await waitUntil(
-      async () => (await s.producer.internals.queues.submit.getWorkers()).length >= profile.workers,
-      {
-        what: 'the workers to connect',
-        timeoutMs: 30_000,
-        intervalMs: 100,
-        signal: abort.signal,
-      },
-    );
+    await waitUntil(async () => (await s.producer.ops.queues.submit.getWorkers()).length >= profile.workers, {
+      what: 'the workers to connect',
+      timeoutMs: 30_000,
+      intervalMs: 100,
+      signal: abort.signal,
+    });
 
     start = Date.now();
     const accepted = new Set<string>();

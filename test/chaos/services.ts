@@ -63,7 +63,7 @@ export async function startServices(seed: number, teardown: Teardown): Promise<S
     webhookDefaultUrl: receiver.url,
     retry: STAGE_RETRY,
   });
-  teardown.add('producer', () => producer.close().catch(() => producer.internals.redis.disconnect()));
+  teardown.add('producer', () => producer.close());
   const monitor = new Redis(redis.url, { maxRetriesPerRequest: null, retryStrategy: () => 50 });
   monitor.on('error', () => {}); // refused connections while Redis restarts: it retries
   teardown.add('monitor connection', () => monitor.disconnect());

@@ -69,7 +69,7 @@ describe('crash windows', () => {
   it('the write that failed a generation ran twice (its reply lost, ioredis resent it): the event is still queued', async () => {
     const id = await orphanRecord();
     const error = { stage: 'poll' as const, code: 'REELAY_POLL_DEADLINE', message: 'm', resumable: true };
-    const record = (await stack.producer.internals.store.getCore(id))!;
+    const record = (await stack.producer.ops.store.getCore(id))!;
     // The first run of the write landed; the caller never saw its reply.
     await records().force(id, { state: 'failed', error, pending: ['generation.failed'] });
     // The resent write finds the generation failed and is refused.
@@ -124,16 +124,28 @@ describe('crash windows', () => {
       s.sim.configure({ latencyMs: 1_500 });
       const polls = s.sim.stats().polls;
       await expect.poll(() => s.sim.stats().polls, { timeout: 5_000 }).toBeGreaterThan(polls);
-      const n = (await s.producer.internals.store.get(id))!.pollN;
+      const n = (await s.producer.ops.store.get(id))!.pollN;
       const won = await createRecordFixture(s.redis, s.prefix).force(id, { pollN: n + 1 }, { ifPollN: n });
       expect(won.ok).toBe(true);
       s.sim.configure({ latencyMs: 0 });
       // The in-flight run's own write is refused; it re-reads and adds poll n+1, so polling goes on.
       await expect
-        .poll(async () => (await s.producer.internals.store.get(id))!.pollN, { timeout: 10_000 })
+        .poll(async () => (await s.producer.ops.store.get(id))!.pollN, { timeout: 10_000 })
         .toBeGreaterThan(n + 1);
     } finally {
       await s.close();
     }
+  });
+
+  it('a malformed job fails at once, naming the field and rule, and touches no generation', async () => {
+    const id = await orphanRecord();
+    const job = await stack.worker.deps.queues.poll.add('poll', { generationId: id, n: 'three', extra: 1 });
+    await expect.poll(() => job.getState()).toBe('failed');
+    const failed = await stack.worker.deps.queues.poll.getJob(job.id!);
+    expect(failed?.failedReason).toMatch(
+      /^REELAY_MALFORMED_JOB: invalid poll job: n: .*; extra: is not a known field/,
+    );
+    expect(failed?.attemptsMade).toBe(1);
+    expect((await stack.producer.getStatus(id))?.state).toBe('queued');
   });
 });

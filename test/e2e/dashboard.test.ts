@@ -92,7 +92,7 @@ describe('the dashboard in a browser', () => {
     expect(failed.error).toMatchObject({ stage: 'sink', resumable: true });
     const sinkJobId = `${id}.sink`;
     // The generation fails inside the job, just before the job itself moves to the failed set.
-    await until(async () => (await stack.producer.internals.queues.sink.getJobState(sinkJobId)) === 'failed');
+    await until(async () => (await stack.producer.ops.queues.sink.getJobState(sinkJobId)) === 'failed');
 
     const page = await newPage();
     try {

@@ -45,7 +45,7 @@ describe('producer', () => {
     await quietStack(async (p) => {
       const r = await p.enqueue(simpleRequest());
       expect(r).toMatchObject({ state: 'queued', created: true });
-      const job = await p.internals.queues.submit.getJob(jobIds.submit(r.id));
+      const job = await p.ops.queues.submit.getJob(jobIds.submit(r.id));
       expect(await job?.getState()).toBe('waiting');
       expect((await p.getStatus(r.id))?.state).toBe('queued');
     });
@@ -72,7 +72,7 @@ describe('producer', () => {
 
   it('rejects invalid input with every field problem and enqueues nothing', async () => {
     await quietStack(async (p) => {
-      const before = await p.internals.queues.submit.count();
+      const before = await p.ops.queues.submit.count();
       const err = await p
         .enqueue(
           {
@@ -95,7 +95,7 @@ describe('producer', () => {
         'parameters.duration',
       ]);
       expect(err.message).toContain('input.media: first_clip cannot be combined with driving_audio');
-      expect(await p.internals.queues.submit.count()).toBe(before);
+      expect(await p.ops.queues.submit.count()).toBe(before);
     });
   });
 
@@ -108,7 +108,7 @@ describe('producer', () => {
           .catch((e) => e);
         expect(isReelayValidationError(err)).toBe(true);
         expect(err.issues[0]).toMatchObject({ path: 'options.webhook.url', rule: 'webhook_target' });
-        expect(await strict.internals.queues.submit.count()).toBe(0);
+        expect(await strict.ops.queues.submit.count()).toBe(0);
       } finally {
         await strict.close();
       }
@@ -127,14 +127,14 @@ describe('producer', () => {
         .catch((e) => e);
       expect(isReelayValidationError(err)).toBe(true);
       expect(err.issues[0].path).toBe('[1].input.media');
-      expect(await p.internals.queues.submit.count()).toBe(0);
+      expect(await p.ops.queues.submit.count()).toBe(0);
       expect(await keyCount(prefix)).toBe(keysBefore);
       const ok = await p.enqueueMany([
         { request: simpleRequest('a') },
         { request: simpleRequest('b'), options: { priority: 5 } },
       ]);
       expect(ok).toHaveLength(2);
-      expect(await p.internals.queues.submit.count()).toBe(2);
+      expect(await p.ops.queues.submit.count()).toBe(2);
     });
   });
 

@@ -101,8 +101,8 @@ describe('the worker process', () => {
       // It did not wait for the 5 s reply.
       expect(Date.now() - signalledAt).toBeLessThan(4_000);
       expect(output()).toContain('interrupting them and putting them back as delayed');
-      const n = (await producer.internals.store.get(id))!.pollN;
-      const job = await producer.internals.queues.poll.getJob(`${id}.poll.${n}`);
+      const n = (await producer.ops.store.get(id))!.pollN;
+      const job = await producer.ops.queues.poll.getJob(`${id}.poll.${n}`);
       expect(await job?.getState()).toBe('delayed');
       expect(job?.attemptsMade).toBe(0);
       expect((await producer.getStatus(id))?.state).toBe('running');

@@ -18,7 +18,7 @@ async function start(opts: { heartbeatMs?: number; hubStore?: (producer: Produce
   subscriber = new Redis(REDIS_URL);
   fx = createFixture((producer) => {
     hub = createStateHub({
-      store: opts.hubStore?.(producer) ?? producer.internals.store,
+      store: opts.hubStore?.(producer) ?? producer.ops.store,
       connect: () => subscriber,
       closeConnection: false,
     });
@@ -104,7 +104,7 @@ describe('GET /v1/generations/:id/events over a real socket', () => {
     for (const s of [...streamsA, streamB])
       expect(await s.nextEvent()).toMatchObject({ data: { state: 'queued' } });
 
-    const channel = fx.producer.internals.store.keys.stateChanges;
+    const channel = fx.producer.ops.store.keys.stateChanges;
     const [, subscribers] = (await fx.redis.pubsub('NUMSUB', channel)) as [string, number];
     expect(subscribers).toBe(1);
     expect(hub.listenerCount()).toBe(3);
@@ -130,7 +130,7 @@ describe('GET /v1/generations/:id/events over a real socket', () => {
     // This hub listens on another prefix's channel: it hears nothing, so only re-reads deliver.
     await start({
       heartbeatMs: 50,
-      hubStore: (producer) => createStatusStore(producer.internals.redis, { prefix: `test-${randomUUID()}` }),
+      hubStore: () => createStatusStore(subscriber, { prefix: `test-${randomUUID()}` }),
     });
     const id = await enqueue();
     const s = await follow(id);

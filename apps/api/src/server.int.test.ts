@@ -319,7 +319,7 @@ describe('auth', () => {
   });
 
   it('reports 503 on /healthz while Redis does not answer, and 200 once it does again', async () => {
-    const redis = fx.producer.internals.redis;
+    const redis = fx.producerConnection;
     redis.disconnect();
     expectProblem(await fx.app.inject({ url: '/healthz' }), 503, 'unavailable');
     await redis.connect();

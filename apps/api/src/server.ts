@@ -54,8 +54,8 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   const hub =
     opts.hub ??
     createStateHub({
-      store: producer.internals.store,
-      connect: () => opts.subscriber ?? producer.internals.redis.duplicate(),
+      store: producer.ops.store,
+      connect: () => opts.subscriber ?? producer.ops.newSubscriber(),
       closeConnection: !opts.subscriber,
       onListenerError: (err) => logger.error({ err }, 'events: a listener failed'),
     });
@@ -98,7 +98,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   app.get('/openapi.json', async (_request, reply) => reply.send(openapi));
   app.get('/healthz', async (request, reply) => {
     const ok = await Promise.race([
-      producer.internals.redis.ping().then(
+      producer.ops.ping().then(
         () => true,
         () => false,
       ),

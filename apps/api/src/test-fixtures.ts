@@ -27,6 +27,8 @@ export type Fixture = {
   app: ApiServer;
   /** A plain connection for assertions (key counts, PUBSUB). */
   redis: Redis;
+  /** The producer's connection. */
+  producerConnection: Redis;
   /** Forces records into a state (test-only: the lifecycle's verbs are the real way). */
   recordFixture: ReturnType<typeof createRecordFixture>;
   /** Jobs in the submit queue, in any state. */
@@ -43,7 +45,9 @@ export function createFixture(
 ): Fixture {
   const prefix = `test-${randomUUID()}`;
   const redis = new Redis(REDIS_URL);
-  const producer = createProducer({ redisUrl: REDIS_URL, prefix });
+  // The producer's own connection, handed in, so a test can cut it (createProducer will not close it).
+  const producerConnection = new Redis(REDIS_URL);
+  const producer = createProducer({ connection: producerConnection, prefix });
   const extra = typeof opts === 'function' ? opts(producer, prefix) : opts;
   const app = createApiServer({ producer, tokens: [...TOKENS], ...extra });
   return {
@@ -51,9 +55,10 @@ export function createFixture(
     producer,
     app,
     redis,
+    producerConnection,
     recordFixture: createRecordFixture(redis, prefix),
     async submitJobs() {
-      const counts = await producer.internals.queues.submit.getJobCounts();
+      const counts = await producer.ops.queues.submit.getJobCounts();
       return Object.values(counts).reduce((a, b) => a + b, 0);
     },
     async records() {
@@ -66,6 +71,7 @@ export function createFixture(
     async close() {
       await app.close();
       await producer.close();
+      producerConnection.disconnect();
       await deleteKeys(redis, `${prefix}:*`);
       await redis.quit();
     },

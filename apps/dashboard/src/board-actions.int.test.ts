@@ -35,7 +35,7 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
   return { status: res.status, text: await res.text() };
 }
 
-const queue = (stage: (typeof STAGES)[number]): Queue => f.producer.internals.queues[stage];
+const queue = (stage: (typeof STAGES)[number]): Queue => f.producer.ops.queues[stage];
 const jobPath = (stage: string, jobId: string) => `/api/queues/${stage}/${encodeURIComponent(jobId)}`;
 
 /** Every job of every stage queue, with its state and data, and whether the queue is paused. */

@@ -54,17 +54,13 @@ describe('authentication', () => {
   });
 
   it("guards bull-board's actions too: a retry without credentials is refused and changes nothing", async () => {
-    await f.producer.internals.queues.sink.add(
-      'sink',
-      { generationId: 'gen_guard' },
-      { jobId: 'gen_guard.sink' },
-    );
+    await f.producer.ops.queues.sink.add('sink', { generationId: 'gen_guard' }, { jobId: 'gen_guard.sink' });
     const res = await f.app.inject({ method: 'PUT', url: '/api/queues/sink/gen_guard.sink/retry' });
     expect(res.statusCode).toBe(401);
     const pause = await f.app.inject({ method: 'PUT', url: '/api/queues/sink/pause' });
     expect(pause.statusCode).toBe(401);
-    expect(await f.producer.internals.queues.sink.isPaused()).toBe(false);
-    await f.producer.internals.queues.sink.remove('gen_guard.sink');
+    expect(await f.producer.ops.queues.sink.isPaused()).toBe(false);
+    await f.producer.ops.queues.sink.remove('gen_guard.sink');
   });
 
   it('lets every request through when a trusted proxy authenticates', async () => {
@@ -106,7 +102,7 @@ describe('the board', () => {
   });
 
   it('redacts signed URLs and secrets in failed reasons, stack traces, data, return values and logs', async () => {
-    const { sink, notify } = f.producer.internals.queues;
+    const { sink, notify } = f.producer.ops.queues;
     const connection = createRedis(REDIS_URL, 'worker');
     const failId = `gen_${randomUUID().slice(0, 8)}.sink`;
     const doneId = `gen_${randomUUID().slice(0, 8)}.notify.succeeded`;

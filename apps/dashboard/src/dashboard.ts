@@ -33,8 +33,8 @@ export type DashboardOptions = {
  * static files, the find pages, and the 404 handler.
  */
 export function createDashboard(opts: DashboardOptions): FastifyInstance {
-  const queues = opts.queues ?? opts.producer?.internals.queues;
-  const store = opts.store ?? opts.producer?.internals.store;
+  const queues = opts.queues ?? opts.producer?.ops.queues;
+  const store = opts.store ?? opts.producer?.ops.store;
   if (!queues || !store) throw new TypeError('createDashboard: pass queues and store, or a producer');
   const basePath = normalizeBasePath(opts.basePath);
   const app = Fastify({

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createRecordFixture } from '@reelay/core/testing';
+import { Redis } from 'ioredis';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FindResult } from './find-generation.ts';
-import { OK, PASSWORD, SECRETS, SIGNED, USER, useDashboard } from './test-dashboard.ts';
+import { OK, PASSWORD, REDIS_URL, SECRETS, SIGNED, USER, useDashboard } from './test-dashboard.ts';
 
 const f = useDashboard();
 
@@ -75,7 +76,8 @@ describe('find a generation', () => {
   });
 
   it('shows a failure with its stage and every webhook attempt', async () => {
-    const records = createRecordFixture(f.producer.internals.redis, f.prefix);
+    const redis = new Redis(REDIS_URL);
+    const records = createRecordFixture(redis, f.prefix);
     await records.force(id, {
       state: 'failed',
       error: { stage: 'sink', code: 'REELAY_S3', message: `PUT ${SIGNED} refused`, resumable: true },
@@ -102,6 +104,7 @@ describe('find a generation', () => {
     const page = await f.app.inject({ method: 'GET', url: `/find?q=${id}`, headers: OK });
     expect(page.body).toContain('<dd id="error-stage">sink</dd>');
     for (const secret of SECRETS) expect(page.body).not.toContain(secret);
+    redis.disconnect();
   });
 
   it('answers 404 for an unknown query and 400 for none (JSON), and escapes the query', async () => {

@@ -1,4 +1,4 @@
-import { STAGES, type StageName } from '@reelay/contracts';
+import { parseStageJob, STAGES, type StageName } from '@reelay/contracts';
 import {
   closeQueues,
   createRedis,
@@ -63,6 +63,7 @@ export function startWorker(
     const processor: Processor = async (job, token, signal) => {
       const end = deps.metrics.stageDuration.startTimer({ stage });
       try {
+        checkJob(stage, job, log);
         const result = await PROCESSORS[stage](job, jobDeps(deps, stage, job), token, signal);
         deps.metrics.jobs.inc({ stage, outcome: 'completed' });
         return result;
@@ -176,6 +177,21 @@ export function startWorker(
       return closing;
     },
   };
+}
+
+/**
+ * Parses a job against the stage's schema (the job catalogue) before the stage sees it: a
+ * malformed job (added by hand, or by other code) fails at once, without retries, naming every
+ * field and rule, instead of failing deep inside a stage.
+ */
+function checkJob(stage: StageName, job: Job, log: Logger): void {
+  try {
+    parseStageJob(stage, job.data);
+  } catch (e) {
+    const message = `REELAY_MALFORMED_JOB: ${e instanceof Error ? e.message : String(e)}`;
+    log.error({ stage, jobId: job.id, code: 'REELAY_MALFORMED_JOB' }, message);
+    throw new UnrecoverableError(message);
+  }
 }
 
 function outcomeOf(e: unknown): string {

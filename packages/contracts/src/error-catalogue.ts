@@ -145,6 +145,19 @@ export const ERRORS = {
     resumable: true,
     meaning: 'an unexpected error in a stage (neither a StageError nor a VtrixError)',
   },
+  REELAY_MALFORMED_JOB: {
+    kind: 'final',
+    // The job never reached its generation, so nothing changes there.
+    resumable: false,
+    meaning:
+      "a stage job's data does not match the stage's job schema (a job added by hand, or by other code)",
+  },
+  REELAY_NOTIFY_NOT_DUE: {
+    kind: 'final',
+    resumable: false,
+    meaning:
+      'a notify job for an event that no lifecycle move queued (its delivery track is not open): nothing is sent',
+  },
   REELAY_NOTIFY_NO_SECRET: {
     kind: 'final',
     // Recorded as the webhook delivery's error; a delivery never changes the generation.

@@ -1,20 +1,44 @@
-export * from './config.ts';
-export * from './lifecycle/index.ts';
-export * from './logger.ts';
-export * from './metrics.ts';
-export * from './poll-schedule.ts';
-export * from './process-lifecycle.ts';
-export * from './queues.ts';
-// The record's field names and encoding stay inside core: only the decoded shapes go out.
+// What other packages and apps need of core, and nothing more: the record's field names, the
+// Lua scripts and the lifecycle's internals stay inside (crash-window fixtures for tests are in
+// `@reelay/core/testing`).
+export { ConfigError, type Env, loadConfig, type ReelayConfig, workerRequirements } from './config.ts';
 export {
-  type FailedBy,
+  type CancelResult,
+  type CreateResult,
+  createLifecycle,
+  deliveryDue,
+  type Lifecycle,
+  type LifecycleOptions,
+  lifecycleTable,
+  MOVES,
+  type Outcome,
+} from './lifecycle/index.ts';
+export { createLogger, type Logger } from './logger.ts';
+export { createMetrics, type Metrics } from './metrics.ts';
+export { type PollSchedule, pollDelay } from './poll-schedule.ts';
+export { closeOnSignals, loadOrExit } from './process-lifecycle.ts';
+export { closeQueues, createQueues, type StageQueues } from './queues.ts';
+export {
   type GenerationRecord,
   type RecordCore,
   type StoredOptions,
   toStatus,
 } from './record-codec.ts';
-export * from './redact.ts';
-export * from './redis.ts';
-export * from './redis-hygiene.ts';
-export * from './status-store.ts';
-export * from './topology.ts';
+export { scrubString } from './redact.ts';
+export { createRedis } from './redis.ts';
+export { judgeRedis, readRedisFacts } from './redis-hygiene.ts';
+export {
+  createStatusStore,
+  IdempotencyConflictError,
+  isIdempotencyConflict,
+  type NewGeneration,
+  type StateChange,
+  type StatusStore,
+} from './status-store.ts';
+export {
+  defaultJobOptions,
+  QUEUE_NAMES,
+  recordKeys,
+  type StageRetry,
+  WEBHOOK_BACKOFF,
+} from './topology.ts';

@@ -117,8 +117,17 @@ export function createProducer(opts: ProducerOptions = {}) {
       return lifecycle.cancel(id);
     },
 
-    /** For apps built on the producer (API, dashboard): the same store and queues. */
-    internals: { store, queues, redis },
+    /**
+     * What apps built on the producer (the API, the dashboard) reach beyond the SDK, and no
+     * more: records to read (the store has no write), the stage queues (the operators' board),
+     * a fresh connection to subscribe to state changes on, and a liveness check.
+     */
+    ops: {
+      store,
+      queues,
+      newSubscriber: (): Redis => redis.duplicate(),
+      ping: (): Promise<string> => redis.ping(),
+    },
 
     async close(): Promise<void> {
       await closeQueues(queues);

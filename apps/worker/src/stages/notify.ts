@@ -42,7 +42,9 @@ export async function processNotify(job: Job<NotifyJob>, deps: StageDeps): Promi
       { generationId: id, event, state: record.state },
       'notify job for an event no lifecycle move queued: not sent',
     );
-    throw new UnrecoverableError(`${event} is not due for a generation that is ${record.state}`);
+    throw new UnrecoverableError(
+      `REELAY_NOTIFY_NOT_DUE: ${event} is not due for a generation that is ${record.state}`,
+    );
   }
   const attempt = job.attemptsMade + 1;
   if (!deps.webhook.secrets.length) {

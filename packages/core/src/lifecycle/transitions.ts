@@ -147,14 +147,6 @@ export const TERMINAL_EVENT = {
   canceled: 'generation.canceled',
 } as const satisfies Partial<Record<GenerationState, EventType>>;
 
-/** The stage a generation in an active state waits in. */
-export const STAGE_OF_STATE = {
-  queued: 'submit',
-  submitting: 'submit',
-  running: 'poll',
-  copying: 'sink',
-} as const satisfies Record<(typeof ACTIVE_STATES)[number], Exclude<StageName, 'notify'>>;
-
 /**
  * Where a resumed generation goes back to: the state of the stage whose job failed it. A submit
  * that failed after its task was made resumes polling that task, never creating a second one.
