@@ -7,7 +7,7 @@ import type { Dispatcher } from 'undici';
 export type S3Target = { client: S3Client; bucket: string; keyPrefix: string; partSizeBytes: number };
 
 /**
- * Everything a stage talks to, passed in (STYLE.md: dependencies through factories and narrow
+ * Everything a stage talks to, passed in (dependencies through factories and narrow
  * interfaces), so the same processors run in the worker process, the demo and the tests.
  */
 export type StageDeps = {

@@ -94,7 +94,7 @@ export function parseGenerationRequest(value: unknown): GenerationRequest {
   throw new ReelayValidationError(toFieldIssues(result.error.issues));
 }
 
-/** Defaults from VTRIX.md, used for scheduling (expected duration), never sent upstream. */
+/** Defaults from docs/upstream/VTRIX.md, used for scheduling (expected duration), never sent upstream. */
 export function effectiveParameters(request: GenerationRequest): {
   duration: number;
   resolution: '720P' | '1080P';

@@ -6,7 +6,7 @@ export const MediaType = z.enum(MEDIA_TYPES, {
 });
 export type MediaType = z.infer<typeof MediaType>;
 
-/** The six media sets Wan 2.7 image-to-video accepts (VTRIX.md, "Request rules"). */
+/** The six media sets Wan 2.7 image-to-video accepts (docs/upstream/VTRIX.md, "Request rules"). */
 export const ALLOWED_MEDIA_SETS: ReadonlyArray<ReadonlyArray<MediaType>> = [
   ['first_frame'],
   ['first_frame', 'last_frame'],
@@ -35,7 +35,7 @@ export function mediaCombinationProblem(types: ReadonlySet<MediaType>): string |
 
 const IMAGE_TYPES: ReadonlySet<MediaType> = new Set(['first_frame', 'last_frame']);
 const DATA_IMAGE = /^data:image\/(jpeg|jpg|png|bmp|webp);base64,([A-Za-z0-9+/]+={0,2})$/;
-/** Images are at most 20 MB (VTRIX.md); base64 inflates by 4/3. */
+/** Images are at most 20 MB (docs/upstream/VTRIX.md); base64 inflates by 4/3. */
 const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 
 /**

@@ -1,4 +1,4 @@
-// Maps a non-2xx Vtrix reply to a VtrixError (VTRIX.md, "HTTP errors"). Pure: the caller
+// Maps a non-2xx Vtrix reply to a VtrixError (docs/upstream/VTRIX.md, "HTTP errors"). Pure: the caller
 // passes the status, the (size-capped) body, the headers and the clock.
 
 import { parseRetryAfter as parseRetryAfterHeader } from '@reelay/contracts';

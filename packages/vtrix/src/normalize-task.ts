@@ -1,4 +1,4 @@
-// Turns any task reply variant from VTRIX.md into one VtrixTask. Pure. Throws VtrixError
+// Turns any task reply variant from docs/upstream/VTRIX.md into one VtrixTask. Pure. Throws VtrixError
 // when the reply cannot be read as a task (transient BAD_REPLY) or when a completed task
 // has no video (final NO_VIDEO: polling again will not produce one).
 
@@ -21,7 +21,7 @@ const COMPLETED = new Set(['completed', 'complete', 'success', 'succeeded', 'suc
 const FAILED = new Set(['failed', 'failure', 'fail', 'error', 'errored']);
 const CANCELED = new Set(['canceled', 'cancelled']);
 
-/** Any case; anything not recognized as terminal is still running (VTRIX.md). */
+/** Any case; anything not recognized as terminal is still running (docs/upstream/VTRIX.md). */
 export function classifyStatus(raw: string): StatusClass {
   const s = raw.trim().toLowerCase();
   if (COMPLETED.has(s)) return 'completed';

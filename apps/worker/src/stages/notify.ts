@@ -9,18 +9,15 @@
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { type NotifyJob, webhookIdFor } from '@reelay/contracts';
+import { brandError, type NotifyJob, webhookIdFor } from '@reelay/contracts';
 import { deliveryDue, type GenerationRecord } from '@reelay/core';
 import { decideDelivery, webhookHeaders } from '@reelay/webhooks';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { buildEvent } from '../build-event.ts';
 import type { StageDeps } from '../deps.ts';
 
-const RETRY_BRAND = Symbol.for('reelay.notify.retry');
-
 /** Thrown to ask BullMQ for a retry after `delayMs` (read by the worker's backoff strategy). */
 export class DeliveryRetryError extends Error {
-  readonly [RETRY_BRAND] = true;
   readonly delayMs: number;
   constructor(message: string, delayMs: number) {
     super(message);
@@ -28,8 +25,7 @@ export class DeliveryRetryError extends Error {
     this.delayMs = delayMs;
   }
 }
-export const isDeliveryRetry = (e: unknown): e is DeliveryRetryError =>
-  typeof e === 'object' && e !== null && RETRY_BRAND in e;
+export const isDeliveryRetry = brandError('notify.retry', DeliveryRetryError);
 
 export async function processNotify(job: Job<NotifyJob>, deps: StageDeps): Promise<string> {
   const { generationId: id, event } = job.data;
