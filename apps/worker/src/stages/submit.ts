@@ -33,7 +33,6 @@ export function processSubmit(job: Job<SubmitJob>, deps: StageDeps, token?: stri
       return `task ${decision.taskId} exists; ${await deps.lifecycle.repair(id, 'polling resumed')}`;
     }
     if (decision.uncertain) {
-      deps.metrics.uncertainSubmits.inc();
       if (deps.uncertainSubmit === 'fail') {
         throw new StageError(
           'submit',
@@ -41,6 +40,7 @@ export function processSubmit(job: Job<SubmitJob>, deps: StageDeps, token?: stri
           'an earlier create got no answer; not creating again (SUBMIT_UNCERTAIN=fail): check the upstream account, then retry the job to create anyway',
         );
       }
+      deps.metrics.uncertainSubmits.inc();
       deps.log.warn(
         { generationId: id, stage: 'submit' },
         'an earlier create got no answer; creating again may bill a second upstream task',
@@ -60,9 +60,10 @@ export function processSubmit(job: Job<SubmitJob>, deps: StageDeps, token?: stri
     try {
       taskId = (await deps.vtrix.createTask(record.request, { generationId: id })).id;
     } catch (e) {
-      // An HTTP answer other than 2xx (a 4xx or 429) means no task was made: close the intent,
-      // so the next try is not counted as uncertain. 5xx and network errors stay uncertain.
-      if (isVtrixError(e) && e.httpStatus !== undefined && e.httpStatus < 500)
+      // A 4xx (429 included) means no task was made: close the intent, so the next try is not
+      // counted as uncertain. 5xx, network errors and a 2xx whose body could not be read (the
+      // task most likely exists) stay uncertain.
+      if (isVtrixError(e) && e.httpStatus !== undefined && e.httpStatus >= 400 && e.httpStatus < 500)
         await deps.lifecycle.createAnswered(id);
       throw e;
     }
