@@ -15,14 +15,15 @@ import {
   stageOfState,
 } from '@reelay/contracts';
 import type { Redis } from 'ioredis';
-import { DEFAULT_POLL_SCHEDULE, type PollSchedule, pollDelay, sinceSubmit } from '../poll-schedule.ts';
+import { DEFAULT_POLL_SCHEDULE, type PollSchedule, pollDelay } from '../poll-schedule.ts';
 import type { StageQueues } from '../queues.ts';
 import { encodeFailedBy, F, type FailedBy, type RecordCore } from '../record-codec.ts';
 import { createStatusStore, type NewGeneration } from '../status-store.ts';
 import { openDelivery, queueEvent } from './delivery.ts';
-import { type CreateResult, createRecordWriter, type MoveResult } from './record-writer.ts';
+import { type CreateResult, createRecordWriter, type MoveResult, type MoveSpec } from './record-writer.ts';
+import { createRepair } from './repair.ts';
 import { isRetryOfFailure, type JobRun } from './resume.ts';
-import { MOVES, resumeState, TERMINAL_EVENT } from './transitions.ts';
+import { MOVES, type Move, type MoveName, resumeState } from './transitions.ts';
 
 export type LifecycleOptions = {
   prefix: string;
@@ -52,9 +53,14 @@ export function createLifecycle(redis: Redis, queues: StageQueues, opts: Lifecyc
   const writer = createRecordWriter(redis, { ...opts, now });
   const store = createStatusStore(redis, { prefix: opts.prefix });
 
-  const addPoll = (id: string, n: number, delayMs: number) =>
-    queues.poll.add('poll', { generationId: id, n }, { jobId: jobIds.poll(id, n), delay: delayMs });
-  const addSink = (id: string) => queues.sink.add('sink', { generationId: id }, { jobId: jobIds.sink(id) });
+  const { addPoll, addSink, repair, ensureTerminalEvent } = createRepair({
+    store,
+    writer,
+    queues,
+    schedule,
+    now,
+    random,
+  });
 
   /** A refused move: the outcome, after making sure the job the record's state needs exists. */
   async function refused(
@@ -70,54 +76,50 @@ export function createLifecycle(redis: Redis, queues: StageQueues, opts: Lifecyc
   }
 
   /**
-   * Makes sure the job a generation's state needs exists: a refused move means another run of the
-   * same step (a recovered stalled job racing the original) moved the generation on and may have
-   * died before adding the next job. Every add uses the step's job id, and the poll counter admits
-   * one poll chain, so this never makes work twice. Returns what it did.
+   * Makes move `name` as the table says: its from and to states, its upstream slot, the delivery
+   * track of its event (opened in the same write) and its deadline-index effect all come from
+   * MOVES; the verb adds only the move's own fields (and, where the table leaves them open, the
+   * state it read or the state it resumes to).
    */
-  async function repair(id: string, why: string): Promise<string> {
-    const record = await store.getCore(id);
-    if (!record) {
-      // Only an operator's DEL removes a live record: give its upstream slot back.
-      await writer.releaseSlot(id);
-      return `${why}; no record`;
-    }
-    switch (record.state) {
-      case 'running':
-        if (!record.upstream.taskId || record.pollN < 1) return `${why}; nothing to poll yet`;
-        await addPoll(
-          id,
-          record.pollN,
-          pollDelay(schedule, record.pollN, sinceSubmit(record, now()), random),
-        );
-        return `${why}; poll ${record.pollN} ensured`;
-      case 'copying':
-        await addSink(id);
-        return `${why}; sink ensured`;
-      case 'succeeded':
-      case 'failed':
-      case 'canceled':
-        await ensureTerminalEvent(record);
-        return `${why}; ${record.state}, event ensured`;
-      case 'queued':
-      case 'submitting':
-        return `${why}; still ${record.state}`;
-    }
+  function make(
+    name: MoveName,
+    record: Pick<RecordCore, 'id' | 'wants'>,
+    fields: Pick<MoveSpec, 'guard' | 'set' | 'unset' | 'increment'>,
+    at: { from?: readonly GenerationState[]; to?: GenerationState; slotLimit?: number } = {},
+  ): Promise<MoveResult> {
+    const move: Move = MOVES[name];
+    const to = at.to ?? (move.to === 'same' || move.to === 'stage' ? undefined : move.to);
+    const slot = move.slot === 'release' ? 'release' : move.slot === 'take' ? (at.slotLimit ?? 0) : undefined;
+    return writer.move(record.id, {
+      ...fields,
+      set: { ...fields.set, ...(move.event ? openDelivery(record, move.event) : {}) },
+      from: at.from ?? move.from,
+      ...(to ? { to } : {}),
+      ...(slot !== undefined ? { slot } : {}),
+      ...(move.deadline === 'join' ? { rejoinDeadlineMs: opts.generationDeadlineMs } : {}),
+    });
   }
 
   /**
-   * A stage that finds its generation ended makes sure the ending's event is queued: a crash may
-   * have come between the move and queueing it. The event's job id makes this a no-op when it was.
+   * A move with what follows it: made, then its next job added and its event queued; refused,
+   * the repair. `ownReplay` tells a refusal that is this very write run twice (carry on) apart.
    */
-  async function ensureTerminalEvent(record: Pick<RecordCore, 'id' | 'wants' | 'state'>): Promise<void> {
-    if (isTerminal(record.state))
-      await queueEvent(queues, record, TERMINAL_EVENT[record.state as keyof typeof TERMINAL_EVENT]);
+  async function moveOn(
+    name: MoveName,
+    record: Pick<RecordCore, 'id' | 'wants'>,
+    fields: Pick<MoveSpec, 'guard' | 'set' | 'unset' | 'increment'>,
+    why: string,
+    then: { next?: () => Promise<unknown>; ownReplay?: () => Promise<boolean> } = {},
+  ): Promise<Outcome> {
+    const r = await make(name, record, fields);
+    if (!r.ok && !(then.ownReplay && (await then.ownReplay()))) return refused(record.id, r, why);
+    await then.next?.();
+    const event = (MOVES[name] as Move).event;
+    if (event) await queueEvent(queues, record, event);
+    return { ok: true };
   }
 
   return {
-    /** The record's keys (for apps that read them). */
-    keys: writer.keys,
-
     /** enqueue: records (one atomic script), then submit jobs (one MULTI); removed again if adding fails. */
     async enqueue(items: readonly NewGeneration[]): Promise<CreateResult[]> {
       const results = await writer.create(items);
@@ -161,13 +163,12 @@ export function createLifecycle(redis: Redis, queues: StageQueues, opts: Lifecyc
       maxInFlight: number,
     ): Promise<{ ok: true } | { ok: false; wait: 'busy' | 'no slot' } | Extract<Outcome, { ok: false }>> {
       const from = record.state === 'submitting' ? 'submitting' : 'queued';
-      const r = await writer.move(record.id, {
-        to: MOVES.startSubmit.to,
-        from: [from],
-        increment: F.submitIntents,
-        set: { [F.submitIntentOpen]: now() },
-        slot: maxInFlight,
-      });
+      const r = await make(
+        'startSubmit',
+        { id: record.id, wants: [] },
+        { increment: F.submitIntents, set: { [F.submitIntentOpen]: now() } },
+        { from: [from], slotLimit: maxInFlight },
+      );
       if (r.ok) return { ok: true };
       if (r.reason === 'slot') return { ok: false, wait: 'no slot' };
       if (r.reason === 'state' && r.current === 'submitting') return { ok: false, wait: 'busy' };
@@ -178,29 +179,23 @@ export function createLifecycle(redis: Redis, queues: StageQueues, opts: Lifecyc
 
     /** createAnswered: the create got an HTTP answer that made no task (4xx, 429): the intent closes. */
     async createAnswered(id: string): Promise<boolean> {
-      return (await writer.move(id, { from: MOVES.createAnswered.from, unset: [F.submitIntentOpen] })).ok;
+      return (await make('createAnswered', { id, wants: [] }, { unset: [F.submitIntentOpen] })).ok;
     },
 
     /** taskCreated: submitting → running with the task id; adds poll 1, queues generation.running. */
     async taskCreated(record: Pick<RecordCore, 'id' | 'wants'>, taskId: string): Promise<Outcome> {
-      const r = await writer.move(record.id, {
-        to: MOVES.taskCreated.to,
-        from: MOVES.taskCreated.from,
-        unset: [F.submitIntentOpen],
-        set: {
-          [F.taskId]: taskId,
-          [F.submittedAt]: now(),
-          [F.pollN]: 1,
-          ...openDelivery(record, 'generation.running'),
+      return moveOn(
+        'taskCreated',
+        record,
+        { unset: [F.submitIntentOpen], set: { [F.taskId]: taskId, [F.submittedAt]: now(), [F.pollN]: 1 } },
+        'generation moved on during create',
+        {
+          next: () => addPoll(record.id, 1, pollDelay(schedule, 1, 0, random)),
+          // Refused, yet the record holds this very task: the write ran and its reply was lost,
+          // and ioredis sent it again after reconnecting (task ids are unique per create).
+          ownReplay: async () => isOwnRunningWrite(await store.getCore(record.id), taskId),
         },
-      });
-      // Refused, yet the record holds this very task: the write ran and its reply was lost, and
-      // ioredis sent it again after reconnecting (task ids are unique per create). Carry on.
-      if (!r.ok && !isOwnRunningWrite(await store.getCore(record.id), taskId))
-        return refused(record.id, r, 'generation moved on during create');
-      await addPoll(record.id, 1, pollDelay(schedule, 1, 0, random));
-      await queueEvent(queues, record, MOVES.taskCreated.event);
-      return { ok: true };
+      );
     },
 
     /** polled: poll n saw the task still running; the counter moves to n+1 and poll n+1 is added. */
@@ -212,15 +207,13 @@ export function createLifecycle(redis: Redis, queues: StageQueues, opts: Lifecyc
       const set: Record<string, string | number> = { [F.pollN]: n + 1 };
       if (seen.upstreamStatus) set[F.upstreamStatus] = seen.upstreamStatus;
       if (seen.progress !== undefined) set[F.progress] = seen.progress;
-      const r = await writer.move(record.id, {
-        from: MOVES.polled.from,
-        guard: { field: F.pollN, equals: String(n) },
-        set,
-        increment: F.attempt('poll'),
-      });
-      if (!r.ok) return refused(record.id, r, 'poll superseded');
-      await addPoll(record.id, n + 1, seen.delayMs);
-      return { ok: true };
+      return moveOn(
+        'polled',
+        { id: record.id, wants: [] },
+        { guard: { field: F.pollN, equals: String(n) }, set, increment: F.attempt('poll') },
+        'poll superseded',
+        { next: () => addPoll(record.id, n + 1, seen.delayMs) },
+      );
     },
 
     /** taskDone: poll n saw the task completed: running → copying, the slot is freed, sink added. */
@@ -229,26 +222,26 @@ export function createLifecycle(redis: Redis, queues: StageQueues, opts: Lifecyc
       n: number,
       seen: { videoUrl: string; upstreamStatus?: string | undefined },
     ): Promise<Outcome> {
-      const r = await writer.move(record.id, {
-        to: MOVES.taskDone.to,
-        from: MOVES.taskDone.from,
-        guard: { field: F.pollN, equals: String(n) },
-        set: {
-          [F.videoUrl]: seen.videoUrl,
-          [F.upstreamStatus]: seen.upstreamStatus ?? 'completed',
-          [F.progress]: 1,
+      return moveOn(
+        'taskDone',
+        { id: record.id, wants: [] },
+        {
+          guard: { field: F.pollN, equals: String(n) },
+          set: {
+            [F.videoUrl]: seen.videoUrl,
+            [F.upstreamStatus]: seen.upstreamStatus ?? 'completed',
+            [F.progress]: 1,
+          },
+          increment: F.attempt('poll'),
         },
-        increment: F.attempt('poll'),
-        slot: 'release',
-      });
-      if (!r.ok) return refused(record.id, r, 'completion already handled');
-      await addSink(record.id);
-      return { ok: true };
+        'completion already handled',
+        { next: () => addSink(record.id) },
+      );
     },
 
     /** urlRefreshed: the sink read a fresh video URL from the task. */
     async urlRefreshed(id: string, videoUrl: string): Promise<boolean> {
-      return (await writer.move(id, { from: MOVES.urlRefreshed.from, set: { [F.videoUrl]: videoUrl } })).ok;
+      return (await make('urlRefreshed', { id, wants: [] }, { set: { [F.videoUrl]: videoUrl } })).ok;
     },
 
     /** stored: copying → succeeded with the S3 object; queues generation.succeeded. */
@@ -257,20 +250,19 @@ export function createLifecycle(redis: Redis, queues: StageQueues, opts: Lifecyc
       output: GenerationOutput,
       sinkAttempts: number,
     ): Promise<Outcome> {
-      const r = await writer.move(record.id, {
-        to: MOVES.stored.to,
-        from: MOVES.stored.from,
-        set: {
-          [F.output]: JSON.stringify(output),
-          // BullMQ counts the attempts; the record takes the count with the result (no extra write).
-          [F.attempt('sink')]: sinkAttempts,
-          ...openDelivery(record, 'generation.succeeded'),
+      return moveOn(
+        'stored',
+        record,
+        {
+          set: {
+            [F.output]: JSON.stringify(output),
+            // BullMQ counts the attempts; the record takes the count with the result (no extra write).
+            [F.attempt('sink')]: sinkAttempts,
+          },
+          unset: [F.videoUrl],
         },
-        unset: [F.videoUrl],
-      });
-      if (!r.ok) return refused(record.id, r, 'generation moved on during copy');
-      await queueEvent(queues, record, MOVES.stored.event);
-      return { ok: true };
+        'generation moved on during copy',
+      );
     },
 
     /**
@@ -284,20 +276,15 @@ export function createLifecycle(redis: Redis, queues: StageQueues, opts: Lifecyc
       error: GenerationError,
       by?: FailedBy,
     ): Promise<Outcome> {
-      const r = await writer.move(record.id, {
-        to: MOVES.fail.to,
-        from: MOVES.fail.from,
-        set: {
-          [F.error]: JSON.stringify(error),
-          ...openDelivery(record, 'generation.failed'),
-          ...(by ? { [F.failedBy]: encodeFailedBy(by) } : {}),
+      return moveOn(
+        'fail',
+        record,
+        {
+          set: { [F.error]: JSON.stringify(error), ...(by ? { [F.failedBy]: encodeFailedBy(by) } : {}) },
+          unset: [F.submitIntentOpen],
         },
-        unset: [F.submitIntentOpen],
-        slot: 'release',
-      });
-      if (!r.ok) return refused(record.id, r, 'generation already ended');
-      await queueEvent(queues, record, MOVES.fail.event);
-      return { ok: true };
+        'generation already ended',
+      );
     },
 
     /**
@@ -314,14 +301,16 @@ export function createLifecycle(redis: Redis, queues: StageQueues, opts: Lifecyc
       if (!isRetryOfFailure(record, stage, job)) return record;
       const to = resumeState(stage, record.upstream.taskId !== undefined);
       const pollDeadline = to === 'running' ? now() + schedule.deadlineMs : undefined;
-      const r = await writer.move(record.id, {
-        to,
-        from: MOVES.resume.from,
-        guard: { field: F.failedBy, equals: encodeFailedBy(record.failedBy!) },
-        unset: [F.error, F.failedBy],
-        ...(pollDeadline ? { set: { [F.deadline]: pollDeadline } } : {}),
-        rejoinDeadlineMs: opts.generationDeadlineMs,
-      });
+      const r = await make(
+        'resume',
+        record,
+        {
+          guard: { field: F.failedBy, equals: encodeFailedBy(record.failedBy!) },
+          unset: [F.error, F.failedBy],
+          ...(pollDeadline ? { set: { [F.deadline]: pollDeadline } } : {}),
+        },
+        { to },
+      );
       if (!r.ok) return record;
       const { error: _e, failedBy: _f, ...rest } = record;
       // R minus the error: what the record now holds (error and failedBy are optional in R).
@@ -337,18 +326,14 @@ export function createLifecycle(redis: Redis, queues: StageQueues, opts: Lifecyc
       const before = await store.getCore(id);
       if (!before) return undefined;
       if (isTerminal(before.state)) return { id, state: before.state, canceled: false };
-      const r = await writer.move(id, {
-        to: MOVES.cancel.to,
-        from: MOVES.cancel.from,
+      const r = await make('cancel', before, {
         set: {
           [F.error]: JSON.stringify({
             stage: stageOfState(before.state),
             code: 'REELAY_CANCELED',
             message: 'canceled by request',
           } satisfies GenerationError),
-          ...openDelivery(before, 'generation.canceled'),
         },
-        slot: 'release',
       });
       if (!r.ok) return { id, state: r.reason === 'missing' ? before.state : r.current, canceled: false };
       await Promise.allSettled([
