@@ -39,7 +39,7 @@ export const SECRET = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
 /** The origin of the video URLs the tests hand out. */
 export const VIDEO_ORIGIN = 'https://cdn.vtrix.test';
 
-/** The schedule of decide-poll.test.ts: 10 s after submit the next poll is due in 2 s. */
+/** The stage tests' poll schedule (decide-poll.test.ts too): 10 s after submit the next poll is due in 2 s. */
 export const TEST_POLL_SCHEDULE: PollSchedule = {
   initialDelayMs: 1_000,
   maxDelayMs: 8_000,

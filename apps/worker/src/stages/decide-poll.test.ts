@@ -1,17 +1,9 @@
-import type { PollSchedule } from '@reelay/core';
 import type { VtrixTask } from '@reelay/vtrix';
 import { describe, expect, it } from 'vitest';
 import { recordOf } from '../test-records.ts';
+import { TEST_POLL_SCHEDULE as schedule } from '../test-stage-deps.ts';
 import { decidePoll, gatePoll } from './decide-poll.ts';
 
-const schedule: PollSchedule = {
-  initialDelayMs: 1_000,
-  maxDelayMs: 8_000,
-  ratio: 0.1,
-  slackMs: 1_000,
-  deadlineMs: 60_000,
-  jitter: 0,
-};
 const running = recordOf({
   state: 'running',
   pollN: 2,
