@@ -1,6 +1,7 @@
 import { MEDIA_TYPES } from '@reelay/contracts';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from './openapi.ts';
+import { PROBLEMS } from './problem.ts';
 
 type Json = Record<string, unknown>;
 
@@ -68,6 +69,7 @@ describe('OpenAPI document', () => {
       '413',
       '415',
       '422',
+      '500',
     ]);
     expect((post.responses as Record<string, Json>)['422']!.content).toHaveProperty([
       'application/problem+json',
@@ -77,5 +79,44 @@ describe('OpenAPI document', () => {
     expect(schemas.GenerationStatus!.required).toEqual(
       expect.arrayContaining(['id', 'state', 'timeline', 'request', 'upstream', 'attempts', 'deliveries']),
     );
+  });
+
+  it('documents every problem the API sends, each under its own status', () => {
+    const seen = new Set<string>();
+    const paths = doc.paths as Record<string, Record<string, Json>>;
+    for (const item of Object.values(paths))
+      for (const [method, op] of Object.entries(item)) {
+        if (method === 'parameters') continue;
+        for (const [status, response] of Object.entries(op.responses as Record<string, Json>)) {
+          const media = (response.content as Record<string, Json> | undefined)?.['application/problem+json'];
+          if (!media) continue;
+          for (const [kind, example] of Object.entries(media.examples as Record<string, Json>)) {
+            const value = example.value as Json;
+            expect(value.type).toBe(`urn:reelay:problem:${kind}`);
+            expect(String(value.status), `${method} ${kind}`).toBe(status);
+            expect(value.code).toBe(PROBLEMS[kind as keyof typeof PROBLEMS].code);
+            seen.add(kind);
+          }
+        }
+      }
+    // An unknown route has no path to hang its 404 on; the description names it.
+    expect((doc.info as Json).description).toContain('urn:reelay:problem:not-found');
+    expect([...seen, 'not-found'].sort()).toEqual(Object.keys(PROBLEMS).sort());
+  });
+
+  it('describes the events stream: event name, data schema, ids, Last-Event-ID', () => {
+    const op = (doc.paths as Record<string, Record<string, Json>>)['/v1/generations/{id}/events']!.get!;
+    const stream = ((op.responses as Record<string, Json>)['200']!.content as Record<string, Json>)[
+      'text/event-stream'
+    ]!;
+    const event = ((stream.schema as Json).$defs as Record<string, Json>).event!;
+    expect((event.properties as Record<string, Json>).event).toEqual({ const: 'state' });
+    expect((event.properties as Record<string, Json>).data!.contentSchema).toEqual({
+      $ref: '#/components/schemas/StateEvent',
+    });
+    expect(schemas.StateEvent!.required).toEqual(['id', 'state', 'at']);
+    expect(op.parameters).toContainEqual(expect.objectContaining({ name: 'Last-Event-ID', in: 'header' }));
+    expect(stream.example).toMatch(/^event: state\nid: .+\ndata: \{/);
+    expect(op.description).toMatch(/heartbeat/);
   });
 });

@@ -13,12 +13,13 @@ import {
 } from '@reelay/contracts';
 import { z } from 'zod';
 import { DEFAULT_HEARTBEAT_MS } from './events-route.ts';
-import { PROBLEM_CONTENT_TYPE } from './problem.ts';
+import { PROBLEM_CONTENT_TYPE, PROBLEMS, type ProblemKind, problem } from './problem.ts';
 import {
   CancelResult,
   CreateGenerationResult,
   FieldIssueSchema,
   GenerationStatusSchema,
+  HealthSchema,
   ProblemSchema,
   StateEventSchema,
 } from './response-schemas.ts';
@@ -50,6 +51,7 @@ function componentSchemas(): Record<string, JsonObject> {
   add(GenerationStatusSchema, 'GenerationStatus');
   add(CancelResult, 'CancelResult');
   add(StateEventSchema, 'StateEvent', 'The data of each `event: state` on the events stream');
+  add(HealthSchema, 'Health');
   add(FieldIssueSchema, 'FieldIssue');
   add(ProblemSchema, 'Problem');
   const { schemas } = z.toJSONSchema(registry, {
@@ -65,10 +67,36 @@ function componentSchemas(): Record<string, JsonObject> {
   return schemas;
 }
 
-const problemResponse = (description: string) => ({
-  description,
-  content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('Problem') } },
-});
+/** A well-formed id for examples (the API never issues it). */
+const EXAMPLE_ID = 'gen_01jz8k2m3n4p5q6r7s8t9v0wxy';
+const EXAMPLE_AT = 1_764_000_031_000;
+
+type ProblemCase = { kind: ProblemKind; detail: string; extensions?: Record<string, unknown> };
+
+/**
+ * A problem+json response: its description names every kind that can answer with this status
+ * on this route, and each kind is an example built by the same `problem()` the server sends.
+ */
+function problemResponse(instance: string, description: string, cases: ProblemCase[], headers?: JsonObject) {
+  const kinds = cases
+    .map(({ kind }) => `\`urn:reelay:problem:${kind}\` (\`${PROBLEMS[kind].code}\`)`)
+    .join(', ');
+  return {
+    description: `${description}. Problem ${cases.length > 1 ? 'types' : 'type'}: ${kinds}.`,
+    ...(headers ? { headers } : {}),
+    content: {
+      [PROBLEM_CONTENT_TYPE]: {
+        schema: ref('Problem'),
+        examples: Object.fromEntries(
+          cases.map(({ kind, detail, extensions }) => [
+            kind,
+            { summary: PROBLEMS[kind].title, value: problem(kind, detail, instance, extensions) },
+          ]),
+        ),
+      },
+    },
+  };
+}
 const json = (description: string, schemaId: string, headers?: JsonObject) => ({
   description,
   ...(headers ? { headers } : {}),
@@ -78,12 +106,64 @@ const idParam = {
   name: 'id',
   in: 'path',
   required: true,
+  description: 'The generation id, as returned by createGeneration',
   schema: { type: 'string', pattern: GENERATION_ID.source },
+  example: EXAMPLE_ID,
 };
-const common = {
-  '401': problemResponse('Missing or unknown bearer token (with `WWW-Authenticate: Bearer`)'),
+const location = {
+  Location: {
+    description: 'The generation: `/v1/generations/{id}`',
+    schema: { type: 'string' },
+    example: `/v1/generations/${EXAMPLE_ID}`,
+  },
 };
-const location = { Location: { description: 'The generation', schema: { type: 'string' } } };
+
+/** The responses every authenticated route can give, for a request to `instance`. */
+const authenticated = (instance: string) => ({
+  '401': problemResponse(
+    instance,
+    'Missing or unknown bearer token (not sent when the server runs without tokens, API_ALLOW_NO_AUTH)',
+    [{ kind: 'unauthorized', detail: 'send Authorization: Bearer <token>' }],
+    {
+      'WWW-Authenticate': {
+        description: '`Bearer realm="reelay"`, plus `error="invalid_token"` when a token was sent',
+        schema: { type: 'string' },
+      },
+    },
+  ),
+  '500': problemResponse(
+    instance,
+    'The request failed: a bug, or Redis failed (details only in the server log)',
+    [{ kind: 'internal', detail: 'the request failed; see the server log' }],
+  ),
+});
+const generationNotFound = (instance: string) =>
+  problemResponse(instance, 'No such generation (or the id is not a generation id)', [
+    { kind: 'generation-not-found', detail: `no generation ${EXAMPLE_ID}`, extensions: { id: EXAMPLE_ID } },
+  ]);
+
+const HEARTBEAT_S = DEFAULT_HEARTBEAT_MS / 1000;
+const EVENTS_DESCRIPTION = `A server-sent event stream (\`text/event-stream\`, WHATWG HTML §9.2). Every event is named \`state\`; its \`data\` is one line of JSON, a StateEvent \`{ id, state, at }\`. The first event is the state the generation is in now; then one event per change, in order, each once (earlier history is not replayed: GET the record for it). The server closes the stream after sending a terminal state (\`succeeded\`, \`failed\` or \`canceled\`), at once if the generation has already finished, and also when it shuts down or the record expires. A \`: heartbeat\` comment line comes every ${HEARTBEAT_S} s (the default) so proxies do not close an idle stream; EventSource ignores comments. Every event carries an \`id:\` line: an opaque string, not to be parsed or compared. To resume after a disconnect, send the last \`id\` received in the \`Last-Event-ID\` request header (EventSource does this on its own when it reconnects); the server continues after that event instead of starting over.`;
+
+const EXAMPLE_STREAM = [
+  'event: state',
+  'id: <opaque>',
+  `data: ${JSON.stringify({ id: EXAMPLE_ID, state: 'queued', at: EXAMPLE_AT - 31_000 })}`,
+  '',
+  'event: state',
+  'id: <opaque>',
+  `data: ${JSON.stringify({ id: EXAMPLE_ID, state: 'running', at: EXAMPLE_AT })}`,
+  '',
+  ': heartbeat',
+  '',
+  '',
+].join('\n');
+
+const TAGS = [
+  { name: 'Generations', description: 'Enqueue a generation, read its status record, cancel it' },
+  { name: 'Events', description: 'Follow a generation as it changes state (server-sent events)' },
+  { name: 'Service', description: 'Health and this document; no auth' },
+];
 
 export function buildOpenApiDocument(): JsonObject {
   return {
@@ -92,15 +172,28 @@ export function buildOpenApiDocument(): JsonObject {
       title: 'Reelay API',
       version: API_VERSION,
       description:
-        'Enqueue Wan 2.7 image-to-video generations and follow them. Every error is application/problem+json (RFC 9457).',
+        'Enqueue Wan 2.7 image-to-video generations and follow them. Every error is application/problem+json (RFC 9457): branch on `type` or `code`, never on `title` or `detail`. A path or method that is not listed here answers 404 `urn:reelay:problem:not-found` (`REELAY_API_NOT_FOUND`) to an authenticated client and 401 to any other. A `urn:reelay:problem:bad-request` (`REELAY_API_BAD_REQUEST`) carries the 4xx status of a malformed HTTP request that was refused before any route ran.',
     },
+    // The document is served by the API it describes, so `/` resolves against wherever it was
+    // fetched from (OpenAPI 3.1 §4.8.5); the second entry is `reelay api` with its defaults.
+    servers: [
+      { url: '/', description: 'The server this document was fetched from' },
+      {
+        url: 'http://127.0.0.1:8080',
+        description: 'A local `reelay api` with the default HOST and API_PORT',
+      },
+    ],
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     security: [{ bearer: [] }],
+    tags: TAGS,
     paths: {
       '/v1/generations': {
         post: {
           operationId: 'createGeneration',
           summary: 'Enqueue a generation',
+          description:
+            'Validates the whole body before anything is written: a refused request enqueues nothing.',
+          tags: ['Generations'],
           parameters: [
             {
               name: 'Idempotency-Key',
@@ -118,16 +211,55 @@ export function buildOpenApiDocument(): JsonObject {
           responses: {
             '201': json('Enqueued', 'CreateGenerationResult', location),
             '200': json(
-              'The Idempotency-Key named an existing generation',
+              'The Idempotency-Key named an existing generation with the same body; nothing new was enqueued',
               'CreateGenerationResult',
               location,
             ),
-            '400': problemResponse('The body is not JSON'),
-            ...common,
-            '409': problemResponse('The Idempotency-Key was used with a different body'),
-            '413': problemResponse('The body is larger than API_BODY_LIMIT_BYTES'),
-            '415': problemResponse('The body is not application/json'),
-            '422': problemResponse('The request breaks a rule; `errors` lists every one by path'),
+            '400': problemResponse('/v1/generations', 'The body is not JSON, or is empty', [
+              { kind: 'malformed-json', detail: 'the body could not be parsed as JSON' },
+              { kind: 'bad-request', detail: 'the request could not be processed' },
+            ]),
+            '409': problemResponse(
+              '/v1/generations',
+              'The Idempotency-Key was used with a different body; `existingId` names that generation',
+              [
+                {
+                  kind: 'idempotency-conflict',
+                  detail: `the Idempotency-Key was already used for ${EXAMPLE_ID} with a different body`,
+                  extensions: { existingId: EXAMPLE_ID },
+                },
+              ],
+            ),
+            '413': problemResponse(
+              '/v1/generations',
+              'The body is larger than API_BODY_LIMIT_BYTES (`limitBytes`)',
+              [
+                {
+                  kind: 'body-too-large',
+                  detail: 'the body is larger than 1048576 bytes',
+                  extensions: { limitBytes: 1_048_576 },
+                },
+              ],
+            ),
+            '415': problemResponse('/v1/generations', 'The body is not application/json (or there is none)', [
+              { kind: 'unsupported-media-type', detail: 'send the body as content-type application/json' },
+            ]),
+            '422': problemResponse(
+              '/v1/generations',
+              'The request breaks a rule; `errors` lists every one by path (`headers.idempotency-key` for the header)',
+              [
+                {
+                  kind: 'invalid-request',
+                  detail: '1 problem: request.parameters.duration: must be at most 15',
+                  extensions: {
+                    errors: [
+                      { path: 'request.parameters.duration', rule: 'too_big', message: 'must be at most 15' },
+                    ],
+                  },
+                },
+              ],
+            ),
+            ...authenticated('/v1/generations'),
           },
         },
       },
@@ -135,21 +267,47 @@ export function buildOpenApiDocument(): JsonObject {
         parameters: [idParam],
         get: {
           operationId: 'getGeneration',
-          summary: 'The status record',
+          summary: 'Read the status record',
+          tags: ['Generations'],
           responses: {
             '200': json('The generation', 'GenerationStatus'),
-            ...common,
-            '404': problemResponse('No such generation'),
+            '404': generationNotFound(`/v1/generations/${EXAMPLE_ID}`),
+            ...authenticated(`/v1/generations/${EXAMPLE_ID}`),
           },
         },
         delete: {
           operationId: 'cancelGeneration',
           summary: 'Cancel a generation that has not finished',
+          description:
+            'Takes no body. A body that is sent anyway is parsed: it must then be JSON within the size limit (400, 413, 415).',
+          tags: ['Generations'],
           responses: {
             '200': json('Canceled', 'CancelResult'),
-            ...common,
-            '404': problemResponse('No such generation'),
-            '409': problemResponse('Already finished; `state` says how'),
+            '400': problemResponse(`/v1/generations/${EXAMPLE_ID}`, 'A body was sent and is not JSON', [
+              { kind: 'malformed-json', detail: 'the body could not be parsed as JSON' },
+              { kind: 'bad-request', detail: 'the request could not be processed' },
+            ]),
+            '404': generationNotFound(`/v1/generations/${EXAMPLE_ID}`),
+            '409': problemResponse(`/v1/generations/${EXAMPLE_ID}`, 'Already finished; `state` says how', [
+              {
+                kind: 'generation-finished',
+                detail: `generation ${EXAMPLE_ID} is already succeeded`,
+                extensions: { id: EXAMPLE_ID, state: 'succeeded' },
+              },
+            ]),
+            '413': problemResponse(`/v1/generations/${EXAMPLE_ID}`, 'A body was sent and is too large', [
+              {
+                kind: 'body-too-large',
+                detail: 'the body is larger than 1048576 bytes',
+                extensions: { limitBytes: 1_048_576 },
+              },
+            ]),
+            '415': problemResponse(
+              `/v1/generations/${EXAMPLE_ID}`,
+              'A body was sent and is not application/json',
+              [{ kind: 'unsupported-media-type', detail: 'send the body as content-type application/json' }],
+            ),
+            ...authenticated(`/v1/generations/${EXAMPLE_ID}`),
           },
         },
       },
@@ -157,43 +315,117 @@ export function buildOpenApiDocument(): JsonObject {
         parameters: [idParam],
         get: {
           operationId: 'streamGenerationEvents',
-          summary: 'Server-sent events: the current state, then every change until a terminal state',
+          summary: 'Follow state changes (server-sent events)',
+          description: EVENTS_DESCRIPTION,
+          tags: ['Events'],
+          parameters: [
+            {
+              name: 'Last-Event-ID',
+              in: 'header',
+              required: false,
+              description:
+                'The `id` of the last event the client received on an earlier stream of this generation; the stream resumes after it',
+              schema: { type: 'string' },
+            },
+          ],
           responses: {
             '200': {
-              description: `\`event: state\` with a StateEvent as \`data\`, first the current state, then one per change; the stream closes after succeeded, failed or canceled. A \`: heartbeat\` comment comes every ${DEFAULT_HEARTBEAT_MS / 1000} s.`,
+              description: EVENTS_DESCRIPTION,
+              headers: {
+                'Cache-Control': { description: '`no-cache, no-transform`', schema: { type: 'string' } },
+              },
               content: {
                 'text/event-stream': {
-                  schema: { type: 'string' },
-                  // OpenAPI 3.1 has no way to type each event (3.2's itemSchema); an extension it is.
-                  'x-event-data': ref('StateEvent'),
+                  schema: {
+                    type: 'string',
+                    description:
+                      'The stream. OpenAPI 3.1 cannot type the events of a stream (3.2 adds `itemSchema`); `$defs.event` describes one event the way 3.2 would.',
+                    $defs: {
+                      event: {
+                        type: 'object',
+                        description: 'One event, by its SSE fields',
+                        required: ['event', 'id', 'data'],
+                        properties: {
+                          event: { const: 'state' },
+                          id: {
+                            type: 'string',
+                            description: 'Opaque; send the last one back as Last-Event-ID',
+                          },
+                          data: {
+                            type: 'string',
+                            contentMediaType: 'application/json',
+                            contentSchema: ref('StateEvent'),
+                          },
+                        },
+                      },
+                    },
+                  },
+                  example: EXAMPLE_STREAM,
                 },
               },
             },
-            ...common,
-            '404': problemResponse('No such generation'),
+            '404': problemResponse(
+              `/v1/generations/${EXAMPLE_ID}/events`,
+              'No such generation; sent before any stream starts',
+              [
+                {
+                  kind: 'generation-not-found',
+                  detail: `no generation ${EXAMPLE_ID}`,
+                  extensions: { id: EXAMPLE_ID },
+                },
+              ],
+            ),
+            '503': problemResponse(
+              `/v1/generations/${EXAMPLE_ID}/events`,
+              'State changes cannot be followed right now (the Redis subscription failed); retry later',
+              [{ kind: 'unavailable', detail: 'state changes cannot be followed right now' }],
+            ),
+            ...authenticated(`/v1/generations/${EXAMPLE_ID}/events`),
           },
         },
       },
       '/healthz': {
         get: {
-          operationId: 'health',
+          operationId: 'getHealth',
+          summary: 'Health: does Redis answer',
+          description: 'For load balancers: 200 when Redis answers a PING within 2 s, else 503. No auth.',
+          tags: ['Service'],
           security: [],
           responses: {
-            '200': { description: 'The API and its Redis answer' },
-            '503': problemResponse('Redis does not answer'),
+            '200': json('The API and its Redis answer', 'Health'),
+            '503': problemResponse('/healthz', 'Redis does not answer within 2 s', [
+              { kind: 'unavailable', detail: 'Redis does not answer' },
+            ]),
           },
         },
       },
       '/openapi.json': {
         get: {
-          operationId: 'openapi',
+          operationId: 'getOpenApiDocument',
+          summary: 'This document',
+          description:
+            'The OpenAPI 3.1 document of this API, generated from the schemas it validates with. No auth.',
+          tags: ['Service'],
           security: [],
-          responses: { '200': { description: 'This document' } },
+          responses: {
+            '200': {
+              description: 'This document',
+              content: {
+                'application/json': { schema: { type: 'object', description: 'An OpenAPI 3.1 document' } },
+              },
+            },
+          },
         },
       },
     },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'One of API_TOKENS' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'One of the tokens in API_TOKENS; checked before the body is read',
+        },
+      },
       schemas: componentSchemas(),
     },
   };

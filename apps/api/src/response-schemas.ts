@@ -119,3 +119,5 @@ export const ProblemSchema = z
   })
   .catchall(z.unknown())
   .describe('RFC 9457 problem details');
+
+export const HealthSchema = z.object({ status: z.literal('ok') });
