@@ -68,7 +68,7 @@ describe('GET /v1/generations/:id/events over a real socket', () => {
       id: expect.stringMatching(/^\d+-queued$/),
       data: { id, state: 'queued', at: expect.any(Number) },
     });
-    expect(opened?.id).toBe(`${(opened?.data as { at: number }).at}-queued`);
+    expect(opened?.id).toBe(`${(opened!.data as { at: number }).at}-queued`);
 
     for (const to of ['submitting', 'running', 'copying', 'succeeded'] as const) await move(id, to);
     const states: string[] = [];
@@ -152,7 +152,7 @@ describe('GET /v1/generations/:id/events over a real socket', () => {
     const id = await enqueue();
     const first = await follow(id);
     const opened = await first.nextEvent();
-    const at = (opened?.data as { at: number }).at;
+    const at = (opened!.data as { at: number }).at;
     expect(opened?.id).toBe(`${at}-queued`);
     await first.close();
     await waitFor(() => hub.listenerCount() === 0);
@@ -161,7 +161,7 @@ describe('GET /v1/generations/:id/events over a real socket', () => {
     await move(id, 'running');
     const resumed = await follow(id, opened!.id);
     const missed = [await resumed.nextEvent(), await resumed.nextEvent()];
-    expect(missed.map((e) => (e?.data as { state: string }).state)).toEqual(['submitting', 'running']);
+    expect(missed.map((e) => (e!.data as { state: string }).state)).toEqual(['submitting', 'running']);
     for (const e of missed) {
       const d = e!.data as { state: string; at: number };
       expect(e!.id).toBe(`${d.at}-${d.state}`);
