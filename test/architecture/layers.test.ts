@@ -20,7 +20,7 @@ const APPS = new Set(manifests('apps').map((m) => m.name));
 
 /**
  * Packages import downward only (docs/ARCHITECTURE.md, "The layers"):
- * contracts ← vtrix, webhooks, core ← producer ← apps.
+ * contracts ← vtrix, webhooks, core ← producer ← apps; contracts ← client (HTTP, no Redis).
  * devstack is test and demo tooling. apps/cli is the composition root: the one app that may
  * import other apps. pnpm's strict resolution makes the manifests the truth about imports.
  */
@@ -30,6 +30,7 @@ const ALLOWED: Record<string, string[]> = {
   '@reelay/webhooks': ['@reelay/contracts'],
   '@reelay/core': ['@reelay/contracts'],
   '@reelay/devstack': [],
+  '@reelay/client': ['@reelay/contracts'],
   '@reelay/producer': ['@reelay/contracts', '@reelay/core', '@reelay/webhooks'],
   '@reelay/tsconfig': [],
 };

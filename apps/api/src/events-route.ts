@@ -1,6 +1,9 @@
 /**
  * `GET /v1/generations/:id/events`: server-sent events. Opens with `event: state` for the
- * current state, then one `event: state` per change, and closes after a terminal state.
+ * current state, then one `event: state` per change, and closes after a terminal state. Every
+ * event has an `id:` (`<at>-<state>`); a reconnect with `Last-Event-ID` resumes after that
+ * event: it gets only what it missed, and a stream whose generation ended meanwhile closes
+ * right after sending that.
  * Changes come from the shared state hub; every heartbeat (a comment line) also re-reads the
  * record, so a change whose pub/sub message was lost (a Redis reconnect) still arrives.
  */
@@ -12,7 +15,13 @@ import type { ApiProducer } from './api-deps.ts';
 import { generationNotFound } from './generation-routes.ts';
 import { instanceOf, problem, sendProblem } from './problem.ts';
 import type { StateHub } from './state-hub.ts';
-import { createStateSequence, type StateEvent, sseComment, sseEvent } from './state-sequence.ts';
+import {
+  createStateSequence,
+  parseSseEventId,
+  type StateEvent,
+  sseComment,
+  sseStateEvent,
+} from './state-sequence.ts';
 
 /** @defaultValue 15 s: below the idle timeouts of common proxies and load balancers (30-60 s). */
 export const DEFAULT_HEARTBEAT_MS = 15_000;
@@ -75,7 +84,11 @@ export function registerEventsRoute(app: FastifyInstance, deps: EventsRouteDeps)
       return;
     }
     res.writeHead(200, SSE_HEADERS);
-    const sequence = createStateSequence(status);
+    const lastEventId = request.headers['last-event-id'];
+    const sequence = createStateSequence(
+      status,
+      parseSseEventId(Array.isArray(lastEventId) ? lastEventId.at(-1) : lastEventId),
+    );
     let timer: NodeJS.Timeout | undefined;
     let finished = false;
     const finish = () => {
@@ -88,14 +101,17 @@ export function registerEventsRoute(app: FastifyInstance, deps: EventsRouteDeps)
     };
     const send = (e: StateEvent | undefined) => {
       if (!e || finished) return;
-      res.write(sseEvent('state', e));
+      res.write(sseStateEvent(e));
       if (sequence.done) finish();
     };
     res.on('close', finish);
     res.on('error', finish);
     streams.add(res);
 
-    send(sequence.first);
+    // All of the opening goes out before the done check: a resumed stream may miss several.
+    for (const e of sequence.opening) res.write(sseStateEvent(e));
+    // Finished (possibly before a reconnect, whose opening is then empty): close now.
+    if (sequence.done) finish();
     if (finished) return;
     deliver = (change) => send(sequence.next(change));
     for (const change of early.splice(0)) deliver(change);

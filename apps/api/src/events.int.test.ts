@@ -37,8 +37,9 @@ async function enqueue(): Promise<string> {
   return ((await res.json()) as { id: string }).id;
 }
 
-async function follow(id: string): Promise<SseStream> {
-  const s = await openSse(`${base}/v1/generations/${id}/events`, AUTH);
+async function follow(id: string, lastEventId?: string): Promise<SseStream> {
+  const headers = lastEventId === undefined ? AUTH : { ...AUTH, 'last-event-id': lastEventId };
+  const s = await openSse(`${base}/v1/generations/${id}/events`, headers);
   streams.push(s);
   return s;
 }
@@ -61,10 +62,13 @@ describe('GET /v1/generations/:id/events over a real socket', () => {
     expect(s.status).toBe(200);
     expect(s.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(s.headers.get('cache-control')).toContain('no-cache');
-    expect(await s.nextEvent()).toEqual({
+    const opened = await s.nextEvent();
+    expect(opened).toEqual({
       event: 'state',
+      id: expect.stringMatching(/^\d+-queued$/),
       data: { id, state: 'queued', at: expect.any(Number) },
     });
+    expect(opened?.id).toBe(`${(opened!.data as { at: number }).at}-queued`);
 
     for (const to of ['submitting', 'running', 'copying', 'succeeded'] as const) await move(id, to);
     const states: string[] = [];
@@ -141,6 +145,71 @@ describe('GET /v1/generations/:id/events over a real socket', () => {
     expect(await s.nextEvent()).toMatchObject({ data: { state: 'running' } });
     expect(await s.nextEvent()).toMatchObject({ data: { state: 'succeeded' } });
     expect(await s.next()).toBeUndefined();
+  });
+
+  it('gives every event an id; a reconnect with Last-Event-ID gets only what it missed', async () => {
+    await start();
+    const id = await enqueue();
+    const first = await follow(id);
+    const opened = await first.nextEvent();
+    const at = (opened!.data as { at: number }).at;
+    expect(opened?.id).toBe(`${at}-queued`);
+    await first.close();
+    await waitFor(() => hub.listenerCount() === 0);
+
+    await move(id, 'submitting');
+    await move(id, 'running');
+    const resumed = await follow(id, opened!.id);
+    const missed = [await resumed.nextEvent(), await resumed.nextEvent()];
+    expect(missed.map((e) => (e!.data as { state: string }).state)).toEqual(['submitting', 'running']);
+    for (const e of missed) {
+      const d = e!.data as { state: string; at: number };
+      expect(e!.id).toBe(`${d.at}-${d.state}`);
+    }
+    await move(id, 'succeeded');
+    expect(await resumed.nextEvent()).toMatchObject({ data: { state: 'succeeded' } });
+    expect(await resumed.next()).toBeUndefined();
+  });
+
+  it('resumes with nothing when the last seen event is still the latest, then sends the next change', async () => {
+    await start();
+    const id = await enqueue();
+    const first = await follow(id);
+    const opened = await first.nextEvent();
+    await first.close();
+    const resumed = await follow(id, opened!.id);
+    await waitFor(() => hub.listenerCount() === 1);
+    await move(id, 'running');
+    // The first event after resuming is the change, not a replay of queued.
+    expect(await resumed.nextEvent()).toMatchObject({ data: { id, state: 'running' } });
+  });
+
+  it('after the generation ended: sends the missed terminal event and closes, or closes at once', async () => {
+    await start();
+    const id = await enqueue();
+    const first = await follow(id);
+    const opened = await first.nextEvent();
+    await first.close();
+    await move(id, 'running');
+    await move(id, 'failed');
+
+    const missed = await follow(id, opened!.id);
+    expect((await missed.nextEvent())?.data).toMatchObject({ state: 'running' });
+    const terminal = await missed.nextEvent();
+    expect(terminal?.data).toMatchObject({ state: 'failed' });
+    expect(await missed.next()).toBeUndefined();
+
+    const seenAll = await follow(id, terminal!.id);
+    expect(seenAll.status).toBe(200);
+    expect(await seenAll.next()).toBeUndefined();
+    await waitFor(() => hub.listenerCount() === 0);
+  });
+
+  it('treats a Last-Event-ID that is not one of its ids as a new stream', async () => {
+    await start();
+    const id = await enqueue();
+    const s = await follow(id, 'not-an-id');
+    expect(await s.nextEvent()).toMatchObject({ data: { id, state: 'queued' } });
   });
 
   it('answers 404 (a problem, not a stream) for an unknown generation, and 401 without a token', async () => {

@@ -1,6 +1,8 @@
 /** A minimal server-sent-events reader over fetch, for tests over a real socket. */
 
-export type SseMessage = { kind: 'event'; event: string; data: string } | { kind: 'comment'; text: string };
+export type SseMessage =
+  | { kind: 'event'; event: string; data: string; id?: string }
+  | { kind: 'comment'; text: string };
 
 export type SseStream = {
   status: number;
@@ -8,7 +10,7 @@ export type SseStream = {
   /** The next event or comment; undefined when the server closed the stream. */
   next(timeoutMs?: number): Promise<SseMessage | undefined>;
   /** The next `event:` message, skipping comments. */
-  nextEvent(timeoutMs?: number): Promise<{ event: string; data: unknown } | undefined>;
+  nextEvent(timeoutMs?: number): Promise<{ event: string; data: unknown; id?: string } | undefined>;
   close(): Promise<void>;
 };
 
@@ -40,7 +42,8 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
           .filter((l) => l.startsWith('data: '))
           .map((l) => l.slice(6))
           .join('\n');
-        queue.push({ kind: 'event', event, data });
+        const id = lines.find((l) => l.startsWith('id: '))?.slice(4);
+        queue.push({ kind: 'event', event, data, ...(id === undefined ? {} : { id }) });
       }
       end = buffer.indexOf('\n\n');
     }
@@ -77,7 +80,8 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
       for (;;) {
         const m = await next(timeoutMs);
         if (!m) return undefined;
-        if (m.kind === 'event') return { event: m.event, data: JSON.parse(m.data) };
+        if (m.kind === 'event')
+          return { event: m.event, data: JSON.parse(m.data), ...(m.id === undefined ? {} : { id: m.id }) };
       }
     },
     async close() {

@@ -216,6 +216,12 @@ export const ERRORS = {
     meaning: 'the API failed unexpectedly (a bug or a Redis failure; details only in the log)',
   },
   REELAY_API_UNAVAILABLE: { kind: 'transient', resumable: false, meaning: 'Redis does not answer the API' },
+  REELAY_CLIENT_UNEXPECTED_RESPONSE: {
+    kind: 'transient',
+    resumable: false,
+    meaning:
+      '@reelay/client got an error status without a problem body (a proxy or load balancer answered, not the API)',
+  },
 
   // Process start-up and local tooling.
   REELAY_CONFIG_INVALID: {

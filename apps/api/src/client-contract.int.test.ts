@@ -1,0 +1,160 @@
+/**
+ * @reelay/client against a real API server (real Redis, a fresh key prefix): each response it
+ * hands back validates against the schema the OpenAPI document names for that route, and
+ * events() resumes a dropped stream with Last-Event-ID without a replay or a gap.
+ */
+import { createClient, isReelayApiError, type ReelayClient, type StateEvent } from '@reelay/client';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { buildOpenApiDocument } from './openapi.ts';
+import {
+  CancelResult,
+  CreateGenerationResult,
+  GenerationStatusSchema,
+  ProblemSchema,
+  StateEventSchema,
+} from './response-schemas.ts';
+import { createFixture, type Fixture, TOKENS, validRequest } from './test-fixtures.ts';
+
+type Doc = { paths: Record<string, Record<string, { responses: Record<string, Record<string, unknown>> }>> };
+const doc = buildOpenApiDocument() as Doc;
+
+/** The component the document names for a response, and the zod schema it was generated from. */
+function documented(path: string, method: string, status: string, schema: z.ZodType): z.ZodType {
+  const response = doc.paths[path]?.[method]?.responses[status] as
+    | { content: Record<string, { schema?: { $ref: string }; 'x-event-data'?: { $ref: string } }> }
+    | undefined;
+  const content = Object.values(response?.content ?? {})[0];
+  const ref = (content?.schema?.$ref?.startsWith('#') ? content.schema : content?.['x-event-data'])?.$ref;
+  const ids = new Map<z.ZodType, string>([
+    [CreateGenerationResult, 'CreateGenerationResult'],
+    [GenerationStatusSchema, 'GenerationStatus'],
+    [CancelResult, 'CancelResult'],
+    [StateEventSchema, 'StateEvent'],
+    [ProblemSchema, 'Problem'],
+  ]);
+  expect(ref, `${method} ${path} ${status}`).toBe(`#/components/schemas/${ids.get(schema)}`);
+  return schema;
+}
+
+let fx: Fixture;
+let base: string;
+
+async function start(fetchFn?: typeof fetch): Promise<ReelayClient> {
+  fx = createFixture();
+  base = await fx.app.listen({ host: '127.0.0.1', port: 0 });
+  return createClient({
+    baseUrl: base,
+    token: TOKENS[0],
+    ...(fetchFn ? { fetch: fetchFn } : {}),
+    reconnect: { delayMs: 10 },
+  });
+}
+
+afterEach(async () => {
+  await fx.close();
+});
+
+describe('@reelay/client against the API', () => {
+  it('create, get, cancel and events answer what the document says, in order', async () => {
+    const client = await start();
+    const created = await client.create(validRequest(), {
+      idempotencyKey: `k-${fx.prefix}`,
+      metadata: { n: 1 },
+    });
+    documented('/v1/generations', 'post', '201', CreateGenerationResult).parse(created);
+    expect(created).toMatchObject({ state: 'queued', created: true });
+    const again = await client.create(validRequest(), {
+      idempotencyKey: `k-${fx.prefix}`,
+      metadata: { n: 1 },
+    });
+    documented('/v1/generations', 'post', '200', CreateGenerationResult).parse(again);
+    expect(again).toEqual({ ...created, created: false });
+
+    const status = await client.get(created.id);
+    const statusSchema = documented('/v1/generations/{id}', 'get', '200', GenerationStatusSchema);
+    expect(statusSchema.parse(status)).toMatchObject({ id: created.id, metadata: { n: 1 } });
+    // Nothing the client's type lacks: the parsed record (unknown keys stripped) is the same.
+    expect(statusSchema.parse(status)).toEqual(status);
+
+    const events = client.events(created.id)[Symbol.asyncIterator]();
+    const eventSchema = documented('/v1/generations/{id}/events', 'get', '200', StateEventSchema);
+    const first = await events.next();
+    expect(eventSchema.parse(first.value)).toMatchObject({ id: created.id, state: 'queued' });
+
+    const canceled = await client.cancel(created.id);
+    expect(documented('/v1/generations/{id}', 'delete', '200', CancelResult).parse(canceled)).toEqual({
+      id: created.id,
+      state: 'canceled',
+      canceled: true,
+    });
+    const rest: StateEvent[] = [];
+    for (let e = await events.next(); !e.done; e = await events.next())
+      rest.push(eventSchema.parse(e.value) as StateEvent);
+    expect(rest.map((e) => e.state)).toEqual(['canceled']);
+
+    // Once finished: cancel says how it ended; get still answers.
+    expect(await client.cancel(created.id)).toEqual({ id: created.id, state: 'canceled', canceled: false });
+    expect(await client.get(created.id)).toMatchObject({ state: 'canceled' });
+  });
+
+  it('unknown generations resolve undefined; a bad request is a ReelayApiError with the document’s problem', async () => {
+    const client = await start();
+    expect(await client.get('gen_01arz3ndektsv4rrffq69g5fav')).toBeUndefined();
+    expect(await client.cancel('gen_01arz3ndektsv4rrffq69g5fav')).toBeUndefined();
+    const err = await client
+      .create({
+        input: { prompt: 'x', media: [{ type: 'nope' as never, url: 'https://example.com/a.png' }] },
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(isReelayApiError(err)).toBe(true);
+    if (!isReelayApiError(err)) return;
+    documented('/v1/generations', 'post', '422', ProblemSchema).parse(err.problem);
+    expect(err).toMatchObject({
+      status: 422,
+      code: 'REELAY_INVALID_REQUEST',
+      type: 'urn:reelay:problem:invalid-request',
+    });
+    expect(err.errors?.map((i) => i.path)).toContain('request.input.media[0].type');
+    expect(await fx.records()).toBe(0);
+  });
+
+  it('events() resumes a dropped stream with Last-Event-ID: no replay, no gap', async () => {
+    const eventRequests: Array<string | null> = [];
+    // Cuts the first events stream right after its first chunk (the opening event).
+    const cutting = (async (input: string | URL | Request, init?: RequestInit) => {
+      const res = await fetch(input, init);
+      if (!String(input).endsWith('/events')) return res;
+      eventRequests.push(new Headers(init?.headers).get('last-event-id'));
+      if (eventRequests.length > 1) return res;
+      const reader = res.body!.getReader();
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const chunk = await reader.read();
+          if (!chunk.done) controller.enqueue(chunk.value);
+          controller.close();
+          await reader.cancel();
+        },
+      });
+      return new Response(body, { status: res.status, headers: res.headers });
+    }) as typeof fetch;
+    const client = await start(cutting);
+    const { id } = await client.create(validRequest());
+    const events = client.events(id)[Symbol.asyncIterator]();
+    const first = (await events.next()).value as StateEvent;
+    expect(first.state).toBe('queued');
+    // While cut off: two changes. The iterator reconnects when asked for the next event.
+    for (const state of ['submitting', 'running'] as const)
+      expect((await fx.recordFixture.force(id, { state })).ok).toBe(true);
+    const states: string[] = [];
+    for (let e = await events.next(); !e.done; e = await events.next()) {
+      states.push(e.value.state);
+      if (e.value.state === 'running') await client.cancel(id);
+    }
+    expect(states).toEqual(['submitting', 'running', 'canceled']);
+    expect(eventRequests).toEqual([null, `${first.at}-queued`]);
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * @reelay/client against the OpenAPI document: the routes it calls exist with its methods, the
+ * create body it sends has the document's fields, and its types are the response schemas'
+ * (checked at compile time). client-contract.int.test.ts checks real responses.
+ */
+
+import {
+  type CancelResult as ClientCancelResult,
+  type CreateOptions,
+  type CreateResult,
+  createClient,
+  type StateEvent,
+} from '@reelay/client';
+import type { GenerationRequest } from '@reelay/contracts';
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { buildOpenApiDocument, type CreateGenerationBody } from './openapi.ts';
+import type {
+  CancelResult,
+  CreateGenerationResult,
+  GenerationStatusSchema,
+  StateEventSchema,
+} from './response-schemas.ts';
+import { validRequest } from './test-fixtures.ts';
+
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Flat<T> = { [K in keyof T]: T[K] };
+// Each fails the typecheck when the client's type and the API's schema drift apart.
+const createResult: Same<CreateResult, z.infer<typeof CreateGenerationResult>> = true;
+const stateEvent: Same<StateEvent, z.infer<typeof StateEventSchema>> = true;
+const cancelResult: Same<
+  Extract<ClientCancelResult, { canceled: true }>,
+  z.infer<typeof CancelResult>
+> = true;
+const status: Same<
+  NonNullable<Awaited<ReturnType<ReturnType<typeof createClient>['get']>>>,
+  z.infer<typeof GenerationStatusSchema>
+> = true;
+const createBody: Same<
+  Flat<Omit<CreateOptions, 'idempotencyKey'> & { request: GenerationRequest }>,
+  Flat<z.infer<typeof CreateGenerationBody>>
+> = true;
+void [createResult, stateEvent, cancelResult, status, createBody];
+
+type Doc = {
+  paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }> }>>;
+  components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+};
+const doc = buildOpenApiDocument() as Doc;
+const ID = 'gen_01arz3ndektsv4rrffq69g5fav';
+
+/** Calls every client method against a recording fetch; returns what went over the wire. */
+async function wire() {
+  const calls: Array<{ method: string; path: string; headers: Headers; body?: unknown }> = [];
+  const reply = (method: string, path: string): Response => {
+    if (path.endsWith('/events'))
+      return new Response(
+        `id: 1-canceled\nevent: state\ndata: {"id":"${ID}","state":"canceled","at":1}\n\n`,
+        {
+          headers: { 'content-type': 'text/event-stream' },
+        },
+      );
+    if (method === 'POST') return Response.json({ id: ID, state: 'queued', created: true }, { status: 201 });
+    if (method === 'DELETE') return Response.json({ id: ID, state: 'canceled', canceled: true });
+    return Response.json({ id: ID, state: 'queued' });
+  };
+  const client = createClient({
+    baseUrl: 'http://api.test',
+    token: 'tok',
+    fetch: (async (input: string | URL | Request, init?: RequestInit) => {
+      const url = new URL(String(input));
+      const method = init?.method ?? 'GET';
+      calls.push({
+        method,
+        path: url.pathname,
+        headers: new Headers(init?.headers),
+        ...(typeof init?.body === 'string' ? { body: JSON.parse(init.body) } : {}),
+      });
+      return reply(method, url.pathname);
+    }) as typeof fetch,
+  });
+  // Required<>: a new client option without a place here fails the typecheck.
+  const options: Required<CreateOptions> = {
+    idempotencyKey: 'k-1',
+    webhook: { url: 'https://hooks.example.com/r' },
+    metadata: { order: 1 },
+    priority: 2,
+  };
+  await client.create(validRequest(), options);
+  await client.get(ID);
+  await client.cancel(ID);
+  for await (const _ of client.events(ID)) void _;
+  return calls;
+}
+
+describe('@reelay/client agrees with /openapi.json', () => {
+  it('every route the client calls is in the document with the method it uses', async () => {
+    const calls = await wire();
+    const used = calls.map((c) => `${c.method} ${c.path.replace(ID, '{id}')}`);
+    expect(used).toEqual([
+      'POST /v1/generations',
+      'GET /v1/generations/{id}',
+      'DELETE /v1/generations/{id}',
+      'GET /v1/generations/{id}/events',
+    ]);
+    for (const u of used) {
+      const [method, path] = u.split(' ') as [string, string];
+      expect(doc.paths[path]?.[method.toLowerCase()], u).toBeDefined();
+    }
+  });
+
+  it('the create body holds exactly the document’s fields; the idempotency key is its documented header', async () => {
+    const [create] = await wire();
+    const schema = doc.components.schemas.CreateGenerationBody!;
+    expect(Object.keys(create!.body as object).sort()).toEqual(Object.keys(schema.properties!).sort());
+    expect(schema.required).toEqual(['request']);
+    const headers = (doc.paths['/v1/generations']!.post!.parameters ?? []).filter((p) => p.in === 'header');
+    expect(headers.map((h) => h.name.toLowerCase())).toEqual(['idempotency-key']);
+    expect(create!.headers.get('idempotency-key')).toBe('k-1');
+    expect(create!.headers.get('content-type')).toBe('application/json');
+  });
+});
