@@ -21,11 +21,15 @@ const doc = buildOpenApiDocument() as Doc;
 
 /** The component the document names for a response, and the zod schema it was generated from. */
 function documented(path: string, method: string, status: string, schema: z.ZodType): z.ZodType {
+  type StreamSchema = {
+    $defs?: { event?: { properties?: { data?: { contentSchema?: { $ref: string } } } } };
+  };
   const response = doc.paths[path]?.[method]?.responses[status] as
-    | { content: Record<string, { schema?: { $ref: string }; 'x-event-data'?: { $ref: string } }> }
+    | { content: Record<string, { schema?: { $ref?: string } & StreamSchema }> }
     | undefined;
-  const content = Object.values(response?.content ?? {})[0];
-  const ref = (content?.schema?.$ref?.startsWith('#') ? content.schema : content?.['x-event-data'])?.$ref;
+  const schemaOf = Object.values(response?.content ?? {})[0]?.schema;
+  // A JSON body names its component; the event stream names its events' data (`$defs.event`).
+  const ref = schemaOf?.$ref ?? schemaOf?.$defs?.event?.properties?.data?.contentSchema?.$ref;
   const ids = new Map<z.ZodType, string>([
     [CreateGenerationResult, 'CreateGenerationResult'],
     [GenerationStatusSchema, 'GenerationStatus'],
