@@ -28,8 +28,11 @@ describe('createRedis', () => {
     // Several failed reconnects, not one: the point is that they do not each log.
     while (errors < 3) await once(redis, 'error');
     expect(lines).toEqual([{ level: 'warn', msg: 'Redis connection lost; reconnecting' }]);
+    // Listen before restarting: with a 50 ms retry the client may be ready again before
+    // start() returns (more likely on a loaded machine), and a 'ready' missed is a test hung.
+    const ready = once(redis, 'ready');
     await server.start();
-    await once(redis, 'ready');
+    await ready;
     expect(await redis.ping()).toBe('PONG');
     expect(lines.map((l) => l.level)).toEqual(['warn', 'info']);
   }, 20_000);
