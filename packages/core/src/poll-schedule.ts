@@ -41,12 +41,3 @@ export function sinceSubmit(
 ): number {
   return Math.max(0, now - (record.upstream.submittedAt ?? record.createdAt));
 }
-
-/** The schedule of the POLL_* defaults (config.ts), for code that adds no polls of its own. */
-export const DEFAULT_POLL_SCHEDULE: PollSchedule = {
-  initialDelayMs: 30_000,
-  maxDelayMs: 120_000,
-  ratio: 0.1,
-  slackMs: 1_000,
-  deadlineMs: 1_800_000,
-};

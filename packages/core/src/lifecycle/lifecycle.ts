@@ -15,7 +15,8 @@ import {
   stageOfState,
 } from '@reelay/contracts';
 import type { Redis } from 'ioredis';
-import { DEFAULT_POLL_SCHEDULE, type PollSchedule, pollDelay } from '../poll-schedule.ts';
+import { loadConfig } from '../config.ts';
+import { type PollSchedule, pollDelay } from '../poll-schedule.ts';
 import type { StageQueues } from '../queues.ts';
 import { encodeFailedBy, F, type FailedBy, type RecordCore } from '../record-codec.ts';
 import { createStatusStore, type NewGeneration } from '../status-store.ts';
@@ -31,7 +32,7 @@ export type LifecycleOptions = {
   idempotencyTtlS: number;
   /** A generation not terminal this long after enqueue (or after a resume) is failed by the sweeper. */
   generationDeadlineMs: number;
-  /** When polls are added (the worker's POLL_* settings). @defaultValue DEFAULT_POLL_SCHEDULE */
+  /** When polls are added (the worker's POLL_* settings). @defaultValue the POLL_* defaults */
   poll?: PollSchedule;
   now?: () => number;
   random?: () => number;
@@ -49,7 +50,8 @@ export type Lifecycle = ReturnType<typeof createLifecycle>;
 export function createLifecycle(redis: Redis, queues: StageQueues, opts: LifecycleOptions) {
   const now = opts.now ?? Date.now;
   const random = opts.random ?? Math.random;
-  const schedule = opts.poll ?? DEFAULT_POLL_SCHEDULE;
+  // Producers add no polls; the defaults come from the config schema, not a copy of them.
+  const schedule = opts.poll ?? loadConfig({}).poll;
   const writer = createRecordWriter(redis, { ...opts, now });
   const store = createStatusStore(redis, { prefix: opts.prefix });
 
