@@ -31,6 +31,7 @@ const ALLOWED: Record<string, string[]> = {
   '@reelay/core': ['@reelay/contracts'],
   '@reelay/devstack': [],
   '@reelay/client': ['@reelay/contracts'],
+  // core as a devDependency: its SDK slice is inlined into the published producer.
   '@reelay/producer': ['@reelay/contracts', '@reelay/core', '@reelay/webhooks'],
   '@reelay/tsconfig': [],
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_POLL_SCHEDULE } from './poll-schedule.ts';
 
 /** Thrown when the environment is wrong; lists every bad variable so one restart fixes all. */
 export class ConfigError extends Error {
@@ -77,11 +78,11 @@ export const EnvSchema = z.object({
   WEBHOOK_RETRY_SCHEDULE: optional(),
   WEBHOOK_PRESIGN_TTL_S: int(0, 0, 604_800),
 
-  POLL_INITIAL_DELAY_MS: int(30_000, 10),
-  POLL_MAX_DELAY_MS: int(120_000, 10),
-  POLL_INTERVAL_RATIO: num(0.1, 0.001),
-  POLL_SLACK_MS: int(1_000, 0),
-  POLL_DEADLINE_MS: int(30 * 60_000, 1_000),
+  POLL_INITIAL_DELAY_MS: int(DEFAULT_POLL_SCHEDULE.initialDelayMs, 10),
+  POLL_MAX_DELAY_MS: int(DEFAULT_POLL_SCHEDULE.maxDelayMs, 10),
+  POLL_INTERVAL_RATIO: num(DEFAULT_POLL_SCHEDULE.ratio, 0.001),
+  POLL_SLACK_MS: int(DEFAULT_POLL_SCHEDULE.slackMs, 0),
+  POLL_DEADLINE_MS: int(DEFAULT_POLL_SCHEDULE.deadlineMs, 1_000),
   GENERATION_DEADLINE_MS: int(6 * 3_600_000, 1_000),
   SWEEP_INTERVAL_MS: int(30_000, 50),
 

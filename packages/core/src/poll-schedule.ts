@@ -18,6 +18,18 @@ export type PollSchedule = {
 };
 
 /**
+ * The schedule when nothing says otherwise; the POLL_* variables of the config default to these
+ * (config.ts reads them from here), so the SDK gets them without loading the config schema.
+ */
+export const DEFAULT_POLL_SCHEDULE: Readonly<PollSchedule> = Object.freeze({
+  initialDelayMs: 30_000,
+  maxDelayMs: 120_000,
+  ratio: 0.1,
+  slackMs: 1_000,
+  deadlineMs: 30 * 60_000,
+});
+
+/**
  * Delay before poll number `n` (1-based), `elapsedMs` after the submit. Jitter only shortens a
  * delay, so it never breaks the lag bound. Never busy-waits: at least 10 ms.
  */

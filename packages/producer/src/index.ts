@@ -1,4 +1,3 @@
 export { isReelayValidationError, ReelayValidationError } from '@reelay/contracts';
-export { IdempotencyConflictError, isIdempotencyConflict } from '@reelay/core';
-export * from './canonical-json.ts';
+export { IdempotencyConflictError, isIdempotencyConflict } from '@reelay/core/sdk';
 export * from './producer.ts';

@@ -16,9 +16,10 @@ import {
   type NewGeneration,
   type StageQueues,
   type StageRetry,
+  type StatusStore,
   type StoredOptions,
   toStatus,
-} from '@reelay/core';
+} from '@reelay/core/sdk';
 import type { Redis } from 'ioredis';
 import { canonicalJson } from './canonical-json.ts';
 import { type Validated, validateAll } from './validate.ts';
@@ -47,10 +48,41 @@ export type ProducerOptions = {
 export type EnqueueResult = { id: string; state: GenerationState; created: boolean };
 export type { CancelResult };
 
-export type Producer = ReturnType<typeof createProducer>;
+/**
+ * What apps built on the producer (the API, the dashboard) reach beyond the SDK, and no more:
+ * records to read (the store has no write), the stage queues (the operators' board), a fresh
+ * connection to subscribe to state changes on, and a liveness check. Not covered by the
+ * version policy: services should not need it.
+ */
+export type ProducerOps = {
+  store: StatusStore;
+  queues: StageQueues;
+  newSubscriber(): Redis;
+  ping(): Promise<string>;
+};
+
+export type EnqueueItem = { request: GenerationRequest | unknown; options?: EnqueueOptions | unknown };
+
+export interface Producer {
+  /** Resolves once Redis holds the job. Throws ReelayValidationError listing every problem. */
+  enqueue(request: GenerationRequest | unknown, options?: EnqueueOptions | unknown): Promise<EnqueueResult>;
+  /** Validates all, enqueues all or none. */
+  enqueueMany(items: ReadonlyArray<EnqueueItem>): Promise<EnqueueResult[]>;
+  getStatus(id: string): Promise<GenerationStatus | undefined>;
+  findByIdempotencyKey(key: string): Promise<GenerationStatus | undefined>;
+  /**
+   * Cancels a generation in any non-terminal state: the record moves to canceled first (so any
+   * stage that runs later sees it and stops), then pending jobs are removed and
+   * `generation.canceled` is queued. Vtrix documents no cancel call, so a task already
+   * running upstream finishes there and is ignored.
+   */
+  cancel(id: string): Promise<CancelResult>;
+  readonly ops: ProducerOps;
+  close(): Promise<void>;
+}
 
 /** The SDK backend services import to enqueue generations and follow them. */
-export function createProducer(opts: ProducerOptions = {}) {
+export function createProducer(opts: ProducerOptions = {}): Producer {
   const prefix = opts.prefix ?? 'reelay';
   const ownConnection = !opts.connection;
   const redis = opts.connection ?? createRedis(opts.redisUrl ?? 'redis://127.0.0.1:6379', 'producer');
@@ -80,7 +112,6 @@ export function createProducer(opts: ProducerOptions = {}) {
   }
 
   return {
-    /** Resolves once Redis holds the job. Throws ReelayValidationError listing every problem. */
     async enqueue(
       request: GenerationRequest | unknown,
       options: EnqueueOptions | unknown = {},
@@ -89,10 +120,7 @@ export function createProducer(opts: ProducerOptions = {}) {
       return result!;
     },
 
-    /** Validates all, enqueues all or none. */
-    async enqueueMany(
-      items: ReadonlyArray<{ request: GenerationRequest | unknown; options?: EnqueueOptions | unknown }>,
-    ): Promise<EnqueueResult[]> {
+    async enqueueMany(items: ReadonlyArray<EnqueueItem>): Promise<EnqueueResult[]> {
       if (!items.length) return [];
       return lifecycle.enqueue(validateAll(items, allowPrivate).map(toNew));
     },
@@ -107,21 +135,10 @@ export function createProducer(opts: ProducerOptions = {}) {
       return id ? this.getStatus(id) : undefined;
     },
 
-    /**
-     * Cancels a generation in any non-terminal state: the record moves to canceled first (so any
-     * stage that runs later sees it and stops), then pending jobs are removed and
-     * `generation.canceled` is queued. Vtrix documents no cancel call, so a task already
-     * running upstream finishes there and is ignored.
-     */
     cancel(id: string): Promise<CancelResult> {
       return lifecycle.cancel(id);
     },
 
-    /**
-     * What apps built on the producer (the API, the dashboard) reach beyond the SDK, and no
-     * more: records to read (the store has no write), the stage queues (the operators' board),
-     * a fresh connection to subscribe to state changes on, and a liveness check.
-     */
     ops: {
       store,
       queues,

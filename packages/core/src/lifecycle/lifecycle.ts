@@ -15,8 +15,7 @@ import {
   stageOfState,
 } from '@reelay/contracts';
 import type { Redis } from 'ioredis';
-import { loadConfig } from '../config.ts';
-import { type PollSchedule, pollDelay } from '../poll-schedule.ts';
+import { DEFAULT_POLL_SCHEDULE, type PollSchedule, pollDelay } from '../poll-schedule.ts';
 import type { StageQueues } from '../queues.ts';
 import { encodeFailedBy, F, type FailedBy, type RecordCore } from '../record-codec.ts';
 import { createStatusStore, type NewGeneration } from '../status-store.ts';
@@ -50,8 +49,8 @@ export type Lifecycle = ReturnType<typeof createLifecycle>;
 export function createLifecycle(redis: Redis, queues: StageQueues, opts: LifecycleOptions) {
   const now = opts.now ?? Date.now;
   const random = opts.random ?? Math.random;
-  // Producers add no polls; the defaults come from the config schema, not a copy of them.
-  const schedule = opts.poll ?? loadConfig({}).poll;
+  // Producers add no polls; workers pass their POLL_* settings.
+  const schedule = opts.poll ?? DEFAULT_POLL_SCHEDULE;
   const writer = createRecordWriter(redis, { ...opts, now });
   const store = createStatusStore(redis, { prefix: opts.prefix });
 

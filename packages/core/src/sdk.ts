@@ -1,0 +1,16 @@
+// The slice of core an SDK is built from: the lifecycle, the record store, the queues and the
+// Redis connection. Nothing here reaches the logger or the metrics, so `@reelay/producer` (which
+// inlines this entry when it is built for publishing) does not make services install pino or
+// prom-client.
+export { type CancelResult, createLifecycle } from './lifecycle/index.ts';
+export { closeQueues, createQueues, type StageQueues } from './queues.ts';
+export { type GenerationRecord, type StoredOptions, toStatus } from './record-codec.ts';
+export { createRedis } from './redis.ts';
+export {
+  createStatusStore,
+  IdempotencyConflictError,
+  isIdempotencyConflict,
+  type NewGeneration,
+  type StatusStore,
+} from './status-store.ts';
+export type { StageRetry } from './topology.ts';
