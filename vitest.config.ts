@@ -14,6 +14,7 @@ export default defineConfig({
             'test/chaos/**/*.test.ts',
             'test/bench/**/*.test.ts',
             'test/architecture/**/*.test.ts',
+            'test/consumer/*.test.ts',
           ],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
         },
