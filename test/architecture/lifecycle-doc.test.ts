@@ -29,6 +29,7 @@ describe('the lifecycle table in docs/ARCHITECTURE.md', () => {
     const rows = lifecycleTable().split('\n').slice(2);
     expect(rows.map((r) => r.split(' | ')[0])).toEqual([
       '| `enqueue`',
+      '| `grant`',
       '| `startSubmit`',
       '| `createAnswered`',
       '| `taskCreated`',

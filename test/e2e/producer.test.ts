@@ -41,13 +41,20 @@ async function quietStack<T>(
 }
 
 describe('producer', () => {
-  it('resolves with a queued generation only after Redis holds its submit job', async () => {
-    await quietStack(async (p) => {
+  it("resolves once Redis holds the generation in its tenant's queue; the gate adds its submit job under the workers' MAX_IN_FLIGHT", async () => {
+    await quietStack(async (p, prefix) => {
       const r = await p.enqueue(simpleRequest());
       expect(r).toMatchObject({ state: 'queued', created: true });
-      const job = await p.ops.queues.submit.getJob(jobIds.submit(r.id));
-      expect(await job?.getState()).toBe('waiting');
       expect((await p.getStatus(r.id))?.state).toBe('queued');
+      // No worker has said what MAX_IN_FLIGHT is on this prefix: the producer grants nothing.
+      expect((await p.getTenant('default')).usage).toMatchObject({ queued: 1, inFlight: 0 });
+      expect(await p.ops.queues.submit.getJob(jobIds.submit(r.id))).toBeUndefined();
+      // Once one has (as every worker does at start), the next enqueue's gate grants both.
+      await stack.redis.hset(`${prefix}:gate`, 'max', 0);
+      const next = await p.enqueue(simpleRequest('next'));
+      for (const id of [r.id, next.id])
+        expect(await (await p.ops.queues.submit.getJob(jobIds.submit(id)))?.getState()).toBe('waiting');
+      expect((await p.getTenant('default')).usage).toMatchObject({ queued: 0, inFlight: 2 });
     });
   });
 
@@ -127,14 +134,14 @@ describe('producer', () => {
         .catch((e) => e);
       expect(isReelayValidationError(err)).toBe(true);
       expect(err.issues[0].path).toBe('[1].input.media');
-      expect(await p.ops.queues.submit.count()).toBe(0);
+      expect((await p.getTenant('default')).usage.queued).toBe(0);
       expect(await keyCount(prefix)).toBe(keysBefore);
       const ok = await p.enqueueMany([
         { request: simpleRequest('a') },
         { request: simpleRequest('b'), options: { priority: 5 } },
       ]);
       expect(ok).toHaveLength(2);
-      expect(await p.ops.queues.submit.count()).toBe(2);
+      expect((await p.getTenant('default')).usage.queued).toBe(2);
     });
   });
 

@@ -31,6 +31,7 @@ describe('buildEvent', () => {
       data: {
         id: succeeded.id,
         state: 'succeeded',
+        tenant: 'default',
         metadata: { order: 7 },
         output,
         upstream: { taskId: 't1' },

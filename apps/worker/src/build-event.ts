@@ -18,6 +18,7 @@ export function buildEvent(
   const data: WebhookEvent['data'] = {
     id: record.id,
     state: record.state,
+    tenant: record.tenant,
     metadata: record.metadata ?? {},
     upstream: record.upstream.taskId ? { taskId: record.upstream.taskId } : {},
     timings: {

@@ -49,10 +49,11 @@ export async function runStage(
       );
     const record = await deps.store.getCore(generationId);
     if (record) {
-      const failed = await deps.lifecycle.fail(record, error, {
-        jobId: job.id ?? '',
-        attemptsMade: job.attemptsMade,
-      });
+      const by = { jobId: job.id ?? '', attemptsMade: job.attemptsMade };
+      const cost = isStageError(e) ? e.costMicroUsd : undefined;
+      const failed = await (cost === undefined
+        ? deps.lifecycle.fail(record, error, by)
+        : deps.lifecycle.fail(record, error, by, cost));
       if (failed.ok)
         deps.log.warn(
           { generationId, stage, code: error.code, upstreamCode: error.upstreamCode },

@@ -17,6 +17,7 @@ import { isDeliveryRetry, processNotify } from './stages/notify.ts';
 import { processPoll } from './stages/poll.ts';
 import { processSink } from './stages/sink.ts';
 import { processSubmit } from './stages/submit.ts';
+import { GATE_TICK_MS, tickGate } from './tenant-gate.ts';
 
 export type RunningWorker = {
   workers: Record<StageName, Worker>;
@@ -125,6 +126,7 @@ export function startWorker(
     queues: deps.queues,
     workers: Object.values(workers),
     redis,
+    prefix: config.prefix,
   }).catch((err: Error) => {
     // A second worker on one host must not die for want of a metrics port: say so loudly instead.
     log.error({ err, port: config.metricsPort }, '/metrics, /healthz and /readyz are not served');
@@ -139,6 +141,19 @@ export function startWorker(
   }, config.sweepIntervalMs);
   sweeper.unref();
 
+  // Producers grant under the MAX_IN_FLIGHT the workers publish; then the gate runs at once.
+  const gateTick = () =>
+    tickGate(deps).then(
+      ({ repaired }) =>
+        repaired && log.warn({ repaired }, 'granted generations whose submit job was lost: re-added'),
+      (err: Error) => log.error({ err }, 'tenant gate failed'),
+    );
+  deps.lifecycle
+    .publishMaxInFlight()
+    .then(gateTick, (err: Error) => log.error({ err }, 'tenant gate failed'));
+  const gate = setInterval(gateTick, GATE_TICK_MS);
+  gate.unref();
+
   let closing: Promise<void> | undefined;
   return {
     workers,
@@ -147,6 +162,7 @@ export function startWorker(
     close(timeoutMs = config.shutdownTimeoutMs) {
       closing ??= (async () => {
         clearInterval(sweeper);
+        clearInterval(gate);
         const graceful = Promise.all(Object.values(workers).map((w) => w.close()));
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<'timeout'>((resolve) => {

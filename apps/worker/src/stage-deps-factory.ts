@@ -51,6 +51,7 @@ export function createStageDeps(
       idempotencyTtlS: config.idempotencyTtlS,
       generationDeadlineMs: config.generationDeadlineMs,
       poll: config.poll,
+      maxInFlight: config.submit.maxInFlight,
       now,
       random,
     }),

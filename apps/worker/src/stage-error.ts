@@ -24,11 +24,13 @@ export class StageError extends Error {
   readonly kind: (typeof ERRORS)[StageErrorCode]['kind'];
   readonly upstreamCode: string | undefined;
   readonly resumable: boolean;
+  /** What the upstream reported the failed task cost (µUSD), for the tenant's budget. */
+  readonly costMicroUsd: number | undefined;
   constructor(
     stage: StageName,
     code: StageErrorCode,
     detail?: string,
-    opts: { upstreamCode?: string; cause?: unknown } = {},
+    opts: { upstreamCode?: string | undefined; costMicroUsd?: number | undefined; cause?: unknown } = {},
   ) {
     const spec = ERRORS[code];
     super(detail ?? spec.meaning, { cause: opts.cause });
@@ -37,6 +39,7 @@ export class StageError extends Error {
     this.stage = stage;
     this.kind = spec.kind;
     this.upstreamCode = opts.upstreamCode;
+    this.costMicroUsd = opts.costMicroUsd;
     this.resumable = spec.resumable;
   }
 }

@@ -9,6 +9,8 @@ export function recordOf(over: Partial<GenerationRecord> = {}): GenerationRecord
     updatedAt: 1_000,
     timeline: [{ state: 'queued', at: 1_000 }],
     request: { input: { media: [{ type: 'first_frame', url: 'https://example.com/a.png' }] } },
+    tenant: 'default',
+    cost: { estimatedUsd: 0.5 },
     upstream: { submitIntents: 0 },
     attempts: { submit: 0, poll: 0, sink: 0, notify: 0 },
     deliveries: [],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EventType } from './events.ts';
+import { TenantName } from './tenant.ts';
 import { ReelayValidationError, toFieldIssues } from './validation-error.ts';
 
 /** BullMQ's priority ceiling (2^21); 1 is the highest priority. */
@@ -23,6 +24,8 @@ export const Metadata = z
 export type Metadata = z.infer<typeof Metadata>;
 
 export const EnqueueOptions = z.strictObject({
+  /** Whose work this is: fair share, caps and budgets are per tenant (README, "Tenants"). */
+  tenant: TenantName.optional(),
   idempotencyKey: z
     .string()
     .regex(/^[\x21-\x7e]{1,255}$/, { error: 'must be 1-255 printable ASCII characters without spaces' })

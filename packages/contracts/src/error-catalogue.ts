@@ -182,6 +182,12 @@ export const ERRORS = {
     resumable: false,
     meaning: 'the idempotency key was already used for a generation made from a different request',
   },
+  REELAY_BUDGET_EXCEEDED: {
+    kind: 'final',
+    resumable: false,
+    meaning:
+      "the enqueue would take the tenant's spent and reserved cost over its budget for the period; nothing was enqueued",
+  },
   REELAY_GENERATION_NOT_FOUND: { kind: 'final', resumable: false, meaning: 'no generation has this id' },
   REELAY_GENERATION_FINISHED: {
     kind: 'final',

@@ -66,6 +66,10 @@ export type GenerationStatus = {
   updatedAt: number;
   timeline: TimelineEntry[];
   request: GenerationRequest;
+  /** The tenant it belongs to (`default` when the enqueue named none). */
+  tenant: string;
+  /** Estimated at enqueue (reserved against the tenant's budget); actual once it ended. */
+  cost: { estimatedUsd: number; actualUsd?: number };
   idempotencyKey?: string;
   webhook?: WebhookTarget;
   metadata?: Metadata;

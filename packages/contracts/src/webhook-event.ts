@@ -9,6 +9,8 @@ export type WebhookEvent = {
   data: {
     id: string;
     state: GenerationState;
+    /** The tenant the generation belongs to. */
+    tenant: string;
     metadata: Metadata;
     output?: GenerationOutput & { url?: string };
     error?: Omit<GenerationError, 'resumable'>;

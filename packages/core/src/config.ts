@@ -1,3 +1,4 @@
+import { DEFAULT_PRICES, parsePrices } from '@reelay/contracts';
 import { z } from 'zod';
 import { DEFAULT_POLL_SCHEDULE } from './poll-schedule.ts';
 
@@ -88,6 +89,14 @@ export const EnvSchema = z.object({
 
   SUBMIT_RATE_PER_SEC: num(2, 0),
   MAX_IN_FLIGHT: int(0, 0),
+  PRICE_USD_PER_SECOND: z
+    .string()
+    .default('720P:0.10,1080P:0.15')
+    .transform((text, ctx) => {
+      const { prices, problems } = parsePrices(text);
+      for (const message of problems) ctx.addIssue({ code: 'custom', message });
+      return prices ?? DEFAULT_PRICES;
+    }),
   SUBMIT_CONCURRENCY: int(4, 1, 1000),
   POLL_CONCURRENCY: int(50, 1, 10_000),
   SINK_CONCURRENCY: int(4, 1, 1000),
@@ -161,6 +170,8 @@ function toConfig(e: Env) {
       slackMs: e.POLL_SLACK_MS,
       deadlineMs: e.POLL_DEADLINE_MS,
     },
+    /** US dollars per second of video by resolution: the cost estimates budgets reserve. */
+    pricesUsdPerSecond: e.PRICE_USD_PER_SECOND,
     submit: {
       ratePerSec: e.SUBMIT_RATE_PER_SEC,
       maxInFlight: e.MAX_IN_FLIGHT,

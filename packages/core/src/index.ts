@@ -35,6 +35,7 @@ export {
   type StateChange,
   type StatusStore,
 } from './status-store.ts';
+export { createTenantStore, decodeTenant, type TenantStore, toTenantFields } from './tenant-store.ts';
 export {
   defaultJobOptions,
   QUEUE_NAMES,

@@ -4,8 +4,14 @@ import type { Redis } from 'ioredis';
 
 export type LuaScript = { name: string; source: string; sha: string };
 
+const read = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
+
+/**
+ * A script from lua/, with `--#include <name>` lines replaced by lua/<name>.lua: rules several
+ * scripts share (the tenant gate's) are written once. Redis sees one self-contained script.
+ */
 export function loadLua(name: string): LuaScript {
-  const source = readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
+  const source = read(name).replace(/^--#include ([a-z-]+)$/gm, (_, lib: string) => read(lib));
   return { name, source, sha: createHash('sha1').update(source).digest('hex') };
 }
 

@@ -10,7 +10,7 @@ import type {
   StageName,
   TimelineEntry,
 } from '@reelay/contracts';
-import { EVENT_TYPES, eventSuffix, webhookIdFor } from '@reelay/contracts';
+import { DEFAULT_TENANT, EVENT_TYPES, eventSuffix, fromMicroUsd, webhookIdFor } from '@reelay/contracts';
 
 /**
  * The status record is one Redis hash with short field names (it is read on every stage run and
@@ -47,6 +47,14 @@ export const F = {
    * read the input.
    */
   wants: 'w',
+  /** The tenant (absent in records made before tenants: `default`). */
+  tenant: 'tn',
+  /** Estimated cost, µUSD, reserved against the tenant's budget until the generation ends. */
+  costEstimate: 'ce',
+  /** The cost the upstream reported for the task (usage.cost), µUSD. */
+  costReported: 'uc',
+  /** What the ending settled against the budget, µUSD. */
+  costActual: 'ca',
   attempt: (stage: StageName) => `a.${stage}`,
   delivery: (event: EventType) => `d.${eventSuffix(event)}`,
 } as const;
@@ -167,6 +175,8 @@ export function decodeCore(
       sink: numOr(h[F.attempt('sink')], 0),
       notify: numOr(h[F.attempt('notify')], 0),
     },
+    tenant: h[F.tenant] ?? DEFAULT_TENANT,
+    cost: { estimatedUsd: fromMicroUsd(numOr(h[F.costEstimate], 0)) },
     deliveries,
     pollN: numOr(h[F.pollN], 0),
     intentOpen: h[F.submitIntentOpen] !== undefined,
@@ -180,6 +190,7 @@ export function decodeCore(
   if (h[F.submittedAt]) status.upstream.submittedAt = Number(h[F.submittedAt]);
   if (h[F.upstreamStatus]) status.upstream.status = h[F.upstreamStatus];
   if (h[F.progress]) status.upstream.progress = Number(h[F.progress]);
+  if (h[F.costActual] !== undefined) status.cost.actualUsd = fromMicroUsd(Number(h[F.costActual]));
   const output = json<GenerationOutput>(h[F.output]);
   if (output) status.output = output;
   const error = json<GenerationError>(h[F.error]);

@@ -15,6 +15,10 @@ export type NewGeneration = {
   request: GenerationRequest;
   options: StoredOptions;
   fingerprint: string;
+  /** Whose it is. @defaultValue DEFAULT_TENANT */
+  tenant?: string;
+  /** Reserved against the tenant's budget until it ends (µUSD; estimateMicroUsd). @defaultValue 0 */
+  estimateMicroUsd?: number;
 };
 export type StateChange = { id: string; state: GenerationState; at: number };
 
@@ -97,8 +101,8 @@ export function createStatusStore(redis: Redis, opts: { prefix: string; now?: ()
     get,
     getCore,
     subscribe,
-    async findIdByIdempotencyKey(key: string): Promise<string | undefined> {
-      const v = await redis.get(keys.idempotency(key));
+    async findIdByIdempotencyKey(key: string, tenant?: string): Promise<string | undefined> {
+      const v = await redis.get(keys.idempotency(key, tenant));
       return v ? v.slice(0, v.indexOf('|')) : undefined;
     },
     /** Generations past their deadline and not yet terminal, oldest first. */

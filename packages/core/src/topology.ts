@@ -27,12 +27,26 @@ export function recordKeys(prefix: string) {
       const id = key.startsWith(`${prefix}:gen:`) ? key.slice(prefix.length + 5) : '';
       return id && !id.includes(':') ? id : undefined;
     },
-    idempotency: (key: string) => `${prefix}:idem:${key}`,
+    /** Idempotency keys are per tenant (`default` keeps the key layout it always had). */
+    idempotency: (key: string, tenant = 'default') =>
+      tenant === 'default' ? `${prefix}:idem:${key}` : `${prefix}:idem@${tenant}:${key}`,
     inFlight: `${prefix}:inflight`,
     /** Sorted set of active generations by deadline (ms); the sweeper fails the overdue. */
     deadlines: `${prefix}:deadlines`,
     /** Pub/sub channel of state changes: `<id> <state> <ms>` (for server-sent events). */
     stateChanges: `${prefix}:state-changes`,
+    /** The prefix the tenant gate's scripts build their keys from (lua/tenant-gate.lua). */
+    keyPrefix: `${prefix}:`,
+    tenant: (t: string) => `${prefix}:tenant:${t}`,
+    tenantQueue: (t: string) => `${prefix}:tenant:${t}:queue`,
+    tenantInFlight: (t: string) => `${prefix}:tenant:${t}:inflight`,
+    tenants: `${prefix}:tenants`,
+    tenantsReady: `${prefix}:tenants:ready`,
+    /** Granted generations whose submit job may not be added yet (id → ms granted). */
+    tenantsGranted: `${prefix}:tenants:granted`,
+    tenantsVt: `${prefix}:tenants:vt`,
+    /** The workers' MAX_IN_FLIGHT, for a producer that runs the gate after an enqueue. */
+    gate: `${prefix}:gate`,
   };
 }
 

@@ -1,3 +1,12 @@
-export { isReelayValidationError, ReelayValidationError } from '@reelay/contracts';
+export {
+  BudgetExceededError,
+  type BudgetPeriod,
+  isBudgetExceeded,
+  isReelayValidationError,
+  type Prices,
+  ReelayValidationError,
+  type Tenant,
+  type TenantSettingsPatch,
+} from '@reelay/contracts';
 export { IdempotencyConflictError, isIdempotencyConflict } from '@reelay/core/sdk';
 export * from './producer.ts';

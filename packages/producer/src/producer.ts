@@ -1,10 +1,21 @@
 import { createHash } from 'node:crypto';
 import {
+  DEFAULT_PRICES,
+  DEFAULT_TENANT,
   type EnqueueOptions,
+  estimateMicroUsd,
+  type FieldIssue,
   type GenerationRequest,
   type GenerationState,
   type GenerationStatus,
+  isReelayValidationError,
   newGenerationId,
+  type Prices,
+  parseTenantName,
+  parseTenantSettingsPatch,
+  ReelayValidationError,
+  type Tenant,
+  type TenantSettingsPatch,
 } from '@reelay/contracts';
 import {
   type CancelResult,
@@ -13,12 +24,14 @@ import {
   createQueues,
   createRedis,
   createStatusStore,
+  createTenantStore,
   type NewGeneration,
   type StageQueues,
   type StageRetry,
   type StatusStore,
   type StoredOptions,
   toStatus,
+  toTenantFields,
 } from '@reelay/core/sdk';
 import type { Redis } from 'ioredis';
 import { canonicalJson } from './canonical-json.ts';
@@ -43,6 +56,11 @@ export type ProducerOptions = {
   generationDeadlineMs?: number;
   /** Attempts and backoff of the stage jobs this producer adds (SUBMIT_ATTEMPTS, RETRY_BACKOFF_MS). */
   retry?: StageRetry;
+  /**
+   * US dollars per second of video by resolution (PRICE_USD_PER_SECOND): each generation's cost
+   * estimate, reserved against its tenant's budget. @defaultValue `{ '720P': 0.10, '1080P': 0.15 }`
+   */
+  pricesUsdPerSecond?: Prices;
 };
 
 export type EnqueueResult = { id: string; state: GenerationState; created: boolean };
@@ -77,8 +95,29 @@ export interface Producer {
    * running upstream finishes there and is ignored.
    */
   cancel(id: string): Promise<CancelResult>;
+  /**
+   * Changes a tenant's settings (stored in Redis; every worker applies them at its next grant,
+   * within a second). Fields left out keep their value; `null` clears a cap or a budget.
+   * Throws ReelayValidationError naming every bad field; nothing changes then.
+   */
+  setTenant(name: string, settings: TenantSettingsPatch): Promise<Tenant>;
+  /** A tenant's settings and usage (a tenant never configured has the defaults). */
+  getTenant(name: string): Promise<Tenant>;
+  /** Every tenant ever named by an enqueue or a setting. */
+  listTenants(): Promise<Tenant[]>;
   readonly ops: ProducerOps;
   close(): Promise<void>;
+}
+
+/** The field issues a parse throws, or none. */
+function issuesOf(parse: () => unknown): FieldIssue[] {
+  try {
+    parse();
+    return [];
+  } catch (e) {
+    if (isReelayValidationError(e)) return e.issues;
+    throw e;
+  }
 }
 
 /** The SDK backend services import to enqueue generations and follow them. */
@@ -95,6 +134,8 @@ export function createProducer(opts: ProducerOptions = {}): Producer {
     generationDeadlineMs: opts.generationDeadlineMs ?? 6 * 3_600_000,
   });
   const allowPrivate = opts.allowPrivateNetworks ?? false;
+  const prices = opts.pricesUsdPerSecond ?? DEFAULT_PRICES;
+  const tenants = createTenantStore(redis, { prefix });
 
   function toNew(v: Validated): NewGeneration {
     const options: StoredOptions = {};
@@ -108,7 +149,14 @@ export function createProducer(opts: ProducerOptions = {}): Producer {
     const fingerprint = createHash('sha256')
       .update(canonicalJson({ request: v.request, options: v.options }))
       .digest('base64url');
-    return { id: newGenerationId(), request: v.request, options, fingerprint };
+    return {
+      id: newGenerationId(),
+      request: v.request,
+      options,
+      fingerprint,
+      tenant: v.options.tenant ?? DEFAULT_TENANT,
+      estimateMicroUsd: estimateMicroUsd(v.request, prices),
+    };
   }
 
   return {
@@ -137,6 +185,26 @@ export function createProducer(opts: ProducerOptions = {}): Producer {
 
     cancel(id: string): Promise<CancelResult> {
       return lifecycle.cancel(id);
+    },
+
+    async setTenant(name: string, settings: TenantSettingsPatch): Promise<Tenant> {
+      const issues = [
+        ...issuesOf(() => parseTenantName(name, 'name')),
+        ...issuesOf(() => parseTenantSettingsPatch(settings)),
+      ];
+      if (issues.length) throw new ReelayValidationError(issues, 'tenant settings');
+      await lifecycle.setTenant(name, toTenantFields(parseTenantSettingsPatch(settings)));
+      // A tenant unpaused or given room may have work to grant now.
+      await lifecycle.dispatch().catch(() => 0);
+      return tenants.get(name);
+    },
+
+    getTenant(name: string): Promise<Tenant> {
+      return tenants.get(parseTenantName(name, 'name'));
+    },
+
+    listTenants(): Promise<Tenant[]> {
+      return tenants.list();
     },
 
     ops: {

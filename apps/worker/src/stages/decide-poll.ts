@@ -1,3 +1,4 @@
+import { toMicroUsd } from '@reelay/contracts';
 import { type PollSchedule, pollDelay, type RecordCore } from '@reelay/core';
 import type { VtrixTask } from '@reelay/vtrix';
 
@@ -26,8 +27,8 @@ export function gatePoll(record: RecordCore, n: number): PollGate {
 
 export type PollDecision =
   | { kind: 'again'; delayMs: number; upstreamStatus?: string; progress?: number }
-  | { kind: 'completed'; videoUrl: string }
-  | { kind: 'failed'; code: string; message: string }
+  | { kind: 'completed'; videoUrl: string; costMicroUsd?: number }
+  | { kind: 'failed'; code: string; message: string; costMicroUsd?: number }
   | { kind: 'deadline'; message: string };
 
 /**
@@ -42,12 +43,17 @@ export function decidePoll(
   schedule: PollSchedule,
   random: () => number,
 ): PollDecision {
-  if (task?.status === 'completed' && task.video) return { kind: 'completed', videoUrl: task.video.url };
+  // What the upstream says the task cost (usage.cost), settled against the tenant's budget.
+  const cost = task?.cost !== undefined ? Number(task.cost) : Number.NaN;
+  const billed = Number.isFinite(cost) && cost >= 0 ? { costMicroUsd: toMicroUsd(cost) } : {};
+  if (task?.status === 'completed' && task.video)
+    return { kind: 'completed', videoUrl: task.video.url, ...billed };
   if (task?.status === 'failed') {
     return {
       kind: 'failed',
       code: task.error?.code ?? 'UNKNOWN',
       message: task.error?.message ?? `upstream status ${task.upstreamStatus}`,
+      ...billed,
     };
   }
   const submittedAt = record.upstream.submittedAt ?? record.createdAt;

@@ -59,6 +59,7 @@ export function processPoll(
           const moved = await deps.lifecycle.taskDone(record, n, {
             videoUrl: decision.videoUrl,
             upstreamStatus: task?.upstreamStatus,
+            costMicroUsd: decision.costMicroUsd,
           });
           return moved.ok ? 'completed; copying' : moved.repaired;
         }
@@ -67,7 +68,7 @@ export function processPoll(
             'poll',
             'REELAY_UPSTREAM_TASK_FAILED',
             `upstream task failed: ${decision.code}: ${decision.message}`,
-            { upstreamCode: decision.code },
+            { upstreamCode: decision.code, costMicroUsd: decision.costMicroUsd },
           );
         case 'deadline':
           throw new StageError('poll', 'REELAY_POLL_DEADLINE', decision.message);

@@ -34,6 +34,7 @@ beforeEach(async () => {
     recordRetentionS: 3_600,
     idempotencyTtlS: 86_400,
     generationDeadlineMs: DEADLINE_MS,
+    maxInFlight: SLOTS,
   });
   fixture = createRecordFixture(redis, prefix);
 });
@@ -76,6 +77,13 @@ const DRIVERS: Record<
   Exclude<MoveName, 'enqueue'>,
   (r: Awaited<ReturnType<typeof generationIn>>) => Promise<boolean>
 > = {
+  // The gate grants what is in a tenant's queue: the fixture's generation, put there.
+  grant: async (r) => {
+    await redis.zrem(`${prefix}:inflight`, r.id);
+    await redis.zadd(`${prefix}:tenant:default:queue`, 0, r.id);
+    await lifecycle.setTenant('default', {});
+    return (await lifecycle.dispatch()) === 1;
+  },
   startSubmit: async (r) => (await lifecycle.startSubmit(r, SLOTS)).ok,
   createAnswered: (r) => lifecycle.createAnswered(r.id),
   taskCreated: async (r) => (await lifecycle.taskCreated(r, 'task_2')).ok,

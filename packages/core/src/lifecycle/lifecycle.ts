@@ -33,6 +33,12 @@ export type LifecycleOptions = {
   generationDeadlineMs: number;
   /** When polls are added (the worker's POLL_* settings). @defaultValue the POLL_* defaults */
   poll?: PollSchedule;
+  /**
+   * The MAX_IN_FLIGHT the gate grants under (workers pass theirs, and publish it for producers).
+   * Unset: the limit the workers published; with none published yet, a producer grants nothing
+   * and the workers' gate picks the work up. 0: no limit.
+   */
+  maxInFlight?: number;
   now?: () => number;
   random?: () => number;
 };
@@ -45,6 +51,9 @@ export type Outcome =
 export type CancelResult = { id: string; state: GenerationState; canceled: boolean } | undefined;
 
 export type Lifecycle = ReturnType<typeof createLifecycle>;
+
+/** Grants per gate call: bounds how long one script holds Redis (2,000 queued take 4 calls). */
+const GRANTS_PER_CALL = 500;
 
 export function createLifecycle(redis: Redis, queues: StageQueues, opts: LifecycleOptions) {
   const now = opts.now ?? Date.now;
@@ -82,11 +91,23 @@ export function createLifecycle(redis: Redis, queues: StageQueues, opts: Lifecyc
    * MOVES; the verb adds only the move's own fields (and, where the table leaves them open, the
    * state it read or the state it resumes to).
    */
-  function make(
+  async function make(
     name: MoveName,
     record: Pick<RecordCore, 'id' | 'wants'>,
     fields: Pick<MoveSpec, 'guard' | 'set' | 'unset' | 'increment'>,
     at: { from?: readonly GenerationState[]; to?: GenerationState; slotLimit?: number } = {},
+  ): Promise<MoveResult> {
+    const result = await write(name, record, fields, at);
+    // A slot given back may be the one a queued generation waits for (its tenant's cap too).
+    if (result.ok && (MOVES[name] as Move).slot === 'release') await dispatch().catch(() => 0);
+    return result;
+  }
+
+  function write(
+    name: MoveName,
+    record: Pick<RecordCore, 'id' | 'wants'>,
+    fields: Pick<MoveSpec, 'guard' | 'set' | 'unset' | 'increment'>,
+    at: { from?: readonly GenerationState[]; to?: GenerationState; slotLimit?: number },
   ): Promise<MoveResult> {
     const move: Move = MOVES[name];
     const to = at.to ?? (move.to === 'same' || move.to === 'stage' ? undefined : move.to);
@@ -120,39 +141,82 @@ export function createLifecycle(redis: Redis, queues: StageQueues, opts: Lifecyc
     return { ok: true };
   }
 
+  const addSubmits = (ids: readonly string[]) =>
+    queues.submit.addBulk(
+      ids.map((id) => ({ name: 'submit', data: { generationId: id }, opts: { jobId: jobIds.submit(id) } })),
+    );
+
+  /**
+   * grant (the tenant gate): free slots go to queued generations by the tenants' weights, caps
+   * and pauses (grant.lua), then their submit jobs are added. A crash between the two leaves the
+   * grant in tenants:granted, where sweepGrants finds it. Returns how many it granted (at most
+   * `most`).
+   */
+  async function dispatch(most = Number.POSITIVE_INFINITY): Promise<number> {
+    let limit = opts.maxInFlight;
+    if (limit === undefined) {
+      const published = await redis.hget(writer.keys.gate, 'max');
+      if (published === null) return 0;
+      limit = Number(published);
+    }
+    let granted = 0;
+    while (granted < most) {
+      const asked = Math.min(GRANTS_PER_CALL, most - granted);
+      const ids = await writer.grant(limit, asked);
+      if (ids.length) await addSubmits(ids);
+      granted += ids.length;
+      if (ids.length < asked) break;
+    }
+    return granted;
+  }
+
   return {
-    /** enqueue: records (one atomic script), then submit jobs (one MULTI); removed again if adding fails. */
+    /**
+     * enqueue: records, each in its tenant's queue, budgets reserved (one atomic script, all or
+     * none), then the gate runs: the generations it grants a slot get their submit jobs.
+     */
     async enqueue(items: readonly NewGeneration[]): Promise<CreateResult[]> {
       const results = await writer.create(items);
-      const seen = new Set<string>();
-      const toAdd = results.flatMap((r, i) =>
-        // A key that returns an existing generation still queued re-adds its submit job: a no-op
-        // unless a crash lost it between the two steps.
-        r.state === 'queued' && !seen.has(r.id) && seen.add(r.id)
-          ? [{ id: r.id, priority: items[i]!.options.priority }]
-          : [],
-      );
-      try {
-        await queues.submit.addBulk(
-          toAdd.map((g) => ({
-            name: 'submit',
-            data: { generationId: g.id },
-            opts: { jobId: jobIds.submit(g.id), ...(g.priority ? { priority: g.priority } : {}) },
-          })),
-        );
-      } catch (e) {
-        const created = new Set(results.filter((r) => r.created).map((r) => r.id));
-        await writer
-          .remove(
-            items
-              .filter((g) => created.has(g.id))
-              .map((g) => ({ id: g.id, idempotencyKey: g.options.idempotencyKey })),
-          )
-          .catch(() => {});
-        throw e;
-      }
+      // The generations are safe in their tenants' queues: a failed dispatch only delays them.
+      await dispatch().catch(() => 0);
       return results;
     },
+
+    dispatch,
+
+    /** Workers say what MAX_IN_FLIGHT the gate grants under, for producers that run it too. */
+    async publishMaxInFlight(): Promise<void> {
+      if (opts.maxInFlight !== undefined) await redis.hset(writer.keys.gate, 'max', opts.maxInFlight);
+    },
+
+    /**
+     * Repairs grants whose submit job may have been lost (a crash between grant.lua and adding
+     * the job): a grant older than `olderThanMs` still `queued` gets its job again (its id makes
+     * that a no-op when it exists); one whose record is gone gives its slot back.
+     */
+    async sweepGrants(olderThanMs: number): Promise<number> {
+      const ids = await redis.zrangebyscore(
+        writer.keys.tenantsGranted,
+        '-inf',
+        now() - olderThanMs,
+        'LIMIT',
+        0,
+        500,
+      );
+      let repaired = 0;
+      for (const id of ids) {
+        const state = await redis.hget(writer.keys.record(id), F.state);
+        if (state === 'queued') {
+          await addSubmits([id]);
+          repaired++;
+        } else if (state === null) await writer.releaseSlot(id);
+        else await redis.zrem(writer.keys.tenantsGranted, id);
+      }
+      return repaired;
+    },
+
+    /** Tenant settings, applied at the gate in the same step (tenant-set.lua). */
+    setTenant: writer.setTenant,
 
     /**
      * startSubmit: opens a submit intent and takes an upstream slot, from the state this run read
@@ -221,7 +285,7 @@ export function createLifecycle(redis: Redis, queues: StageQueues, opts: Lifecyc
     async taskDone(
       record: Pick<RecordCore, 'id'>,
       n: number,
-      seen: { videoUrl: string; upstreamStatus?: string | undefined },
+      seen: { videoUrl: string; upstreamStatus?: string | undefined; costMicroUsd?: number | undefined },
     ): Promise<Outcome> {
       return moveOn(
         'taskDone',
@@ -232,6 +296,7 @@ export function createLifecycle(redis: Redis, queues: StageQueues, opts: Lifecyc
             [F.videoUrl]: seen.videoUrl,
             [F.upstreamStatus]: seen.upstreamStatus ?? 'completed',
             [F.progress]: 1,
+            ...(seen.costMicroUsd !== undefined ? { [F.costReported]: seen.costMicroUsd } : {}),
           },
           increment: F.attempt('poll'),
         },
@@ -276,12 +341,18 @@ export function createLifecycle(redis: Redis, queues: StageQueues, opts: Lifecyc
       record: Pick<RecordCore, 'id' | 'wants'>,
       error: GenerationError,
       by?: FailedBy,
+      /** What the upstream reported the failed task cost (µUSD): settled against the budget. */
+      costMicroUsd?: number,
     ): Promise<Outcome> {
       return moveOn(
         'fail',
         record,
         {
-          set: { [F.error]: JSON.stringify(error), ...(by ? { [F.failedBy]: encodeFailedBy(by) } : {}) },
+          set: {
+            [F.error]: JSON.stringify(error),
+            ...(by ? { [F.failedBy]: encodeFailedBy(by) } : {}),
+            ...(costMicroUsd !== undefined ? { [F.costReported]: costMicroUsd } : {}),
+          },
           unset: [F.submitIntentOpen],
         },
         'generation already ended',

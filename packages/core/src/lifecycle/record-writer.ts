@@ -1,13 +1,25 @@
-import type { DeliveryAttempt, DeliveryState, EventType, GenerationState } from '@reelay/contracts';
+import {
+  BudgetExceededError,
+  DEFAULT_TENANT,
+  type DeliveryAttempt,
+  type DeliveryState,
+  type EventType,
+  fromMicroUsd,
+  type GenerationState,
+  periodStart,
+} from '@reelay/contracts';
 import type { Redis } from 'ioredis';
 import { loadLua, runLua } from '../lua-script.ts';
 import { type DeliveryAttemptEntry, encodeWants, F, type StoredInput } from '../record-codec.ts';
 import { IdempotencyConflictError, type NewGeneration } from '../status-store.ts';
+import type { TenantFields } from '../tenant-store.ts';
 import { recordKeys } from '../topology.ts';
 import { wantedEvents } from './delivery.ts';
 
 const MOVE = loadLua('move');
 const CREATE = loadLua('create');
+const GRANT = loadLua('grant');
+const TENANT_SET = loadLua('tenant-set');
 const PUSH_ATTEMPT = loadLua('push-attempt');
 const MAX_LOGGED_ATTEMPTS = 50;
 
@@ -51,20 +63,29 @@ export function createRecordWriter(
 ) {
   const keys = recordKeys(opts.prefix);
   const { now } = opts;
+  /** The UTC day and month that hold `at`: the budget periods' starts. */
+  const periods = (at: number) => [periodStart('day', at), periodStart('month', at)];
 
   return {
     keys,
     async create(items: readonly NewGeneration[]): Promise<CreateResult[]> {
       const k: string[] = [];
+      const at = now();
       const args: Array<string | number> = [
-        now(),
+        at,
         opts.idempotencyTtlS,
         keys.record(''),
         opts.generationDeadlineMs,
+        keys.keyPrefix,
+        ...periods(at),
       ];
       for (const g of items) {
         const idem = g.options.idempotencyKey;
-        k.push(keys.record(g.id), idem ? keys.idempotency(idem) : keys.record(g.id), keys.input(g.id));
+        k.push(
+          keys.record(g.id),
+          idem ? keys.idempotency(idem, g.tenant) : keys.record(g.id),
+          keys.input(g.id),
+        );
         const input: StoredInput = { request: g.request, options: g.options };
         args.push(
           g.id,
@@ -72,11 +93,24 @@ export function createRecordWriter(
           g.fingerprint,
           JSON.stringify(input),
           encodeWants(wantedEvents(g.options.webhook)),
+          g.tenant ?? DEFAULT_TENANT,
+          g.options.priority ?? 0,
+          g.estimateMicroUsd ?? 0,
         );
       }
       k.push(keys.deadlines);
       const reply = (await runLua(redis, CREATE, k, args)) as string[];
       if (reply[0] === 'CONFLICT') throw new IdempotencyConflictError(Number(reply[1]) - 1, String(reply[2]));
+      if (reply[0] === 'BUDGET') {
+        const [, tenant, limit, spent, reserved, requested] = reply.map(String);
+        throw new BudgetExceededError({
+          tenant: tenant!,
+          limitUsd: fromMicroUsd(Number(limit)),
+          spentUsd: fromMicroUsd(Number(spent)),
+          reservedUsd: fromMicroUsd(Number(reserved)),
+          requestedUsd: fromMicroUsd(Number(requested)),
+        });
+      }
       const out: CreateResult[] = [];
       for (let i = 0; i < reply.length; i += 3) {
         out.push({ id: reply[i]!, created: reply[i + 1] === '1', state: reply[i + 2] as GenerationState });
@@ -103,13 +137,14 @@ export function createRecordWriter(
     async move(id: string, spec: MoveSpec): Promise<MoveResult> {
       const pairs: string[] = [];
       for (const [f, v] of Object.entries(spec.set ?? {})) pairs.push(f, String(v));
+      const at = now();
       const reply = (await runLua(
         redis,
         MOVE,
         [keys.record(id), keys.deliveries(id), keys.deadlines, keys.input(id), keys.inFlight],
         [
           spec.to ?? '',
-          now(),
+          at,
           spec.from?.join(',') ?? '',
           opts.recordRetentionS,
           spec.guard?.field ?? '',
@@ -120,6 +155,8 @@ export function createRecordWriter(
           id,
           spec.rejoinDeadlineMs ?? 0,
           spec.slot === undefined ? '' : String(spec.slot),
+          keys.keyPrefix,
+          ...periods(at),
           ...pairs,
         ],
       )) as [number, string, string?];
@@ -159,9 +196,32 @@ export function createRecordWriter(
       return reply === 1;
     },
 
+    /**
+     * The tenant gate (grant.lua): grants up to `max` free slots under `maxInFlight` (0: no
+     * limit) by the tenants' weights. Returns the granted ids, whose submit jobs are to be added.
+     */
+    async grant(maxInFlight: number, max: number): Promise<string[]> {
+      return (await runLua(
+        redis,
+        GRANT,
+        [keys.tenantsReady, keys.inFlight, keys.tenantsGranted, keys.tenantsVt],
+        [keys.keyPrefix, keys.record(''), now(), maxInFlight, max],
+      )) as string[];
+    },
+
+    /** Changes a tenant's settings and its place at the gate in one step (tenant-set.lua). */
+    async setTenant(name: string, fields: TenantFields): Promise<void> {
+      await runLua(
+        redis,
+        TENANT_SET,
+        [keys.tenant(name)],
+        [keys.keyPrefix, name, ...Object.entries(fields).flat()],
+      );
+    },
+
     /** Gives an upstream slot back outside a move: only for a record that is gone. */
     async releaseSlot(id: string): Promise<void> {
-      await redis.zrem(keys.inFlight, id);
+      await redis.multi().zrem(keys.inFlight, id).zrem(keys.tenantsGranted, id).exec();
     },
 
     /** Drops an id from the deadline index (its record is gone or already ended). */

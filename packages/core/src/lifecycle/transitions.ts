@@ -21,6 +21,7 @@ export const ACTIVE_STATES = [
 
 export type MoveName =
   | 'enqueue'
+  | 'grant'
   | 'startSubmit'
   | 'createAnswered'
   | 'taskCreated'
@@ -48,7 +49,7 @@ export type Move = {
   /** Takes or gives back an upstream slot (MAX_IN_FLIGHT). */
   slot?: 'take' | 'release';
   /** The job the move adds next (its id is derived from the generation: adding twice is a no-op). */
-  next?: 'submit' | 'poll 1' | 'poll n+1' | 'sink' | 'none';
+  next?: 'tenant queue' | 'submit' | 'poll 1' | 'poll n+1' | 'sink' | 'none';
   /** Who calls it, and why. */
   by: string;
 };
@@ -59,8 +60,16 @@ export const MOVES = {
     to: 'queued',
     guard: 'idempotency key',
     deadline: 'join',
+    next: 'tenant queue',
+    by: 'producer: a new generation, its cost estimate reserved against its tenant’s budget (all or none per call; the same key returns the same one)',
+  },
+  grant: {
+    from: ['queued'],
+    to: 'same',
+    guard: 'free slot',
+    slot: 'take',
     next: 'submit',
-    by: 'producer: a new generation (all or none per call; the same key returns the same one)',
+    by: 'the tenant gate (grant.lua; workers after a slot frees and every second, the producer after an enqueue): a free slot to the next generation by the tenants’ weights, own caps and pauses; priority then FIFO within a tenant',
   },
   startSubmit: {
     from: ['queued', 'submitting'],
@@ -68,7 +77,7 @@ export const MOVES = {
     guard: 'free slot',
     slot: 'take',
     next: 'none',
-    by: 'submit: opens a submit intent just before the upstream create (counted; an intent left open is the one double-billing window)',
+    by: 'submit: opens a submit intent just before the upstream create (counted; an intent left open is the one double-billing window); keeps the slot the gate granted (takes one only for an operator’s retry)',
   },
   createAnswered: {
     from: ['submitting'],

@@ -17,21 +17,30 @@
 --          move takes it out of a terminal state ('' or 0 = none)
 -- ARGV[12] upstream slot: '' (untouched), 'release', or the MAX_IN_FLIGHT limit to take one under
 --          (a generation that holds a slot keeps it; 0 = no limit, nothing kept)
--- ARGV[13..] field, value pairs to set
+-- ARGV[13] key prefix ('<prefix>:', for the tenant gate's keys), ARGV[14] start of the UTC day
+--          and ARGV[15] of the UTC month (ms: the budget periods)
+-- ARGV[16..] field, value pairs to set
 -- Returns {1, previous state} on success; {0, current state} when the state is not allowed;
 -- {2, current state, guard value} when the guard does not hold; {3, current state} when every
 -- slot is taken; {-1, ''} when there is no record.
+-- Tenant counters move here too: a slot taken or given back moves the tenant's in-flight set,
+-- leaving `queued` leaves the tenant's queue, and an ending settles its cost against the budget.
 -- One read and one HSET for everything: every command here is one more in Redis' work per stage.
-local read = {'s', 'c', 'tl'}
+--#include tenant-gate
+local read = {'s', 'c', 'tl', 'tn', 'ce', 'tk', 'uc', 'ca'}
 if ARGV[5] ~= '' then table.insert(read, ARGV[5]) end
 local h = redis.call('HMGET', KEYS[1], unpack(read))
 local cur = h[1]
+local prefix, id = ARGV[13], ARGV[10]
+local tenant = h[4] or 'default'
+local tk = tenantKey(prefix, tenant)
+local estimate = tonumber(h[5] or '0') or 0
 if not cur then return {-1, ''} end
 if ARGV[3] ~= '' and not string.find(',' .. ARGV[3] .. ',', ',' .. cur .. ',', 1, true) then
   return {0, cur}
 end
 if ARGV[5] ~= '' then
-  local g = h[4] or ''
+  local g = h[9] or ''
   if g ~= ARGV[6] then return {2, cur, g} end
 end
 local slot = ARGV[12]
@@ -39,10 +48,12 @@ if slot ~= '' and slot ~= 'release' then
   local limit = tonumber(slot)
   if limit > 0 and not redis.call('ZSCORE', KEYS[5], ARGV[10]) then
     if redis.call('ZCARD', KEYS[5]) >= limit then return {3, cur} end
-    redis.call('ZADD', KEYS[5], ARGV[2], ARGV[10])
+    redis.call('ZADD', KEYS[5], ARGV[2], id)
+    redis.call('ZADD', tk .. ':inflight', ARGV[2], id)
   end
 elseif slot == 'release' then
-  redis.call('ZREM', KEYS[5], ARGV[10])
+  redis.call('ZREM', KEYS[5], id)
+  if redis.call('ZREM', tk .. ':inflight', id) == 1 then tenantActivate(prefix, tenant) end
 end
 local set = {'u', ARGV[2]}
 local moves = ARGV[1] ~= '' and ARGV[1] ~= cur
@@ -52,7 +63,20 @@ if moves then
   table.insert(set, 's'); table.insert(set, ARGV[1])
   table.insert(set, 'tl'); table.insert(set, (h[3] or '') .. '|' .. ARGV[1] .. '@' .. at)
 end
-for i = 13, #ARGV do table.insert(set, ARGV[i]) end
+local terminal = {succeeded = true, failed = true, canceled = true}
+local settled
+if moves and terminal[ARGV[1]] then
+  -- Settle: the reservation goes; the cost is the upstream's report, else the estimate for a
+  -- video made (or a canceled task, which runs on upstream), nothing for a failure.
+  local reported, hasTask = tonumber(h[7] or ''), h[6] ~= false
+  local actual = 0
+  if ARGV[1] == 'succeeded' then actual = reported or estimate
+  elseif ARGV[1] == 'canceled' and hasTask then actual = reported or estimate
+  elseif hasTask then actual = reported or 0 end
+  settled = actual
+  table.insert(set, 'ca'); table.insert(set, actual)
+end
+for i = 16, #ARGV do table.insert(set, ARGV[i]) end
 redis.call('HSET', KEYS[1], unpack(set))
 if ARGV[7] ~= '' then
   local del = {}
@@ -60,8 +84,23 @@ if ARGV[7] ~= '' then
   redis.call('HDEL', KEYS[1], unpack(del))
 end
 if ARGV[8] ~= '' then redis.call('HINCRBY', KEYS[1], ARGV[8], 1) end
-local terminal = {succeeded = true, failed = true, canceled = true}
 if moves then
+  if cur == 'queued' then
+    redis.call('ZREM', tk .. ':queue', id)
+    redis.call('ZREM', prefix .. 'tenants:granted', id)
+  end
+  if settled then
+    if estimate > 0 then redis.call('HINCRBY', tk, 'rsv', -estimate) end
+    -- A generation ended before (then resumed by an operator) was charged then: only the difference.
+    local delta = settled - (tonumber(h[8] or '0') or 0)
+    if delta ~= 0 then
+      tenantSpent(tk, {day = tonumber(ARGV[14]), month = tonumber(ARGV[15])})
+      redis.call('HINCRBY', tk, 'spent', delta)
+      redis.call('HINCRBY', tk, 'spentAll', delta)
+    end
+  elseif terminal[cur] and estimate > 0 then
+    redis.call('HINCRBY', tk, 'rsv', estimate)
+  end
   if ARGV[9] ~= '' then redis.call('PUBLISH', ARGV[9], ARGV[10] .. ' ' .. ARGV[1] .. ' ' .. ARGV[2]) end
   if terminal[ARGV[1]] then
     redis.call('EXPIRE', KEYS[1], ARGV[4]); redis.call('EXPIRE', KEYS[2], ARGV[4])
