@@ -65,7 +65,8 @@ export async function collect(
   };
 }
 
-async function recordIds(s: Services): Promise<string[]> {
+/** Every status record under the run's prefix, acknowledged or not. */
+export async function recordIds(s: Pick<Services, 'prefix' | 'monitor'>): Promise<string[]> {
   const keys = recordKeys(s.prefix);
   const pattern = `${keys.record('')}*`;
   const out: string[] = [];

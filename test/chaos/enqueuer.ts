@@ -16,10 +16,11 @@ export function idempotencyGroups(
  * retry, and an unkeyed retry may leave an unacknowledged record behind (reported, not required).
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import type { GenerationRequest } from '@reelay/contracts';
+import { type GenerationRequest, isBudgetExceeded } from '@reelay/contracts';
 import type { Producer } from '@reelay/producer';
 import { MEDIA_MODES } from '../support/requests.ts';
 import type { EnqueueItem } from './plan.ts';
+import { tenantOf } from './tenants.ts';
 import { atOffset } from './wait.ts';
 
 const ATTEMPTS = 6;
@@ -32,6 +33,8 @@ export type EnqueueOutcome = {
   /** Calls made, retries included. */
   calls: number;
   error?: string;
+  /** Refused by its tenant's budget: an answer, not a failure (never retried). */
+  refusedByBudget?: boolean;
 };
 
 /** The request of plan item `index`: the media modes in turn, tagged so records can be told apart. */
@@ -66,6 +69,7 @@ async function enqueueOne(
   signal: AbortSignal,
 ): Promise<EnqueueOutcome> {
   const options = {
+    tenant: tenantOf(item.index),
     metadata: { chaosIndex: item.index },
     ...(item.idempotencyKey ? { idempotencyKey: item.idempotencyKey } : {}),
   };
@@ -77,6 +81,7 @@ async function enqueueOne(
       const { id, created } = await producer.enqueue(requestFor(item.index), options);
       return { item, id, created, calls };
     } catch (e) {
+      if (isBudgetExceeded(e)) return { item, calls, refusedByBudget: true };
       error = (e as Error).message;
       if (calls < ATTEMPTS) await delay(250 * 2 ** (calls - 1), undefined, { signal }).catch(() => {});
     }

@@ -20,11 +20,15 @@ const facts: RunFacts = {
   redisRestarts: [{ at: 20_000, downMs: 90 }],
   s3Outages: [{ at: 30_000, ms: 10_000 }],
   redisLinkCuts: { w1: 2 },
-  enqueue: { calls: 5, failedCalls: 0, givenUp: 0 },
+  enqueue: { calls: 5, failedCalls: 0, givenUp: 0, refusedByBudget: 0 },
   workers: { spawned: 4, logDir: '/tmp/x', unexpectedExits: [], shutdown: { clean: 3, forced: 0 } },
   uncertainCreatesLogged: 0,
   diagnostics: { failedJobs: {}, lost: [], logMessages: {} },
   timeline: [],
+  tenants: {
+    samples: { betaMaxInFlight: 3, gammaMaxCommittedUsd: 1.5, gammaLimitUsd: 2, samples: 10 },
+    tallies: [],
+  },
 };
 
 describe('report', () => {

@@ -3,6 +3,7 @@ import type { Analysis } from './analyze.ts';
 import type { InvariantResult } from './invariants.ts';
 import type { KillView } from './observations.ts';
 import type { Profile } from './profiles.ts';
+import type { TenantSamples, TenantTally } from './tenants.ts';
 
 export type RunFacts = {
   profile: Profile;
@@ -21,7 +22,7 @@ export type RunFacts = {
   s3Outages: Array<{ at: number; ms: number }>;
   /** Replies dropped (connection reset) between a worker and Redis, per worker. */
   redisLinkCuts: Record<string, number>;
-  enqueue: { calls: number; failedCalls: number; givenUp: number };
+  enqueue: { calls: number; failedCalls: number; givenUp: number; refusedByBudget: number };
   workers: {
     spawned: number;
     logDir: string;
@@ -37,6 +38,7 @@ export type RunFacts = {
   };
   /** Counts by state, sampled during the run. */
   timeline: Array<{ t: number; counts: Record<string, number> }>;
+  tenants: { samples: TenantSamples; tallies: TenantTally[] };
 };
 
 export type ChaosReport = RunFacts & { ok: boolean; analysis: Analysis; invariants: InvariantResult[] };
@@ -60,6 +62,7 @@ export function summaryLine(r: ChaosReport): string {
       ` terminal events/gen ${JSON.stringify(a.webhooks.terminalEventsPerGeneration)}, signature failures ${a.webhooks.signatureFailures}`,
     `| kills ${a.kills.total} ${JSON.stringify(a.kills.byHow)}, redis restarts ${r.redisRestarts.length},` +
       ` redis link cuts ${Object.values(r.redisLinkCuts).reduce((n, c) => n + c, 0)}, s3 outage ${s(r.s3Outages.reduce((n, o) => n + o.ms, 0))}`,
+    `| tenants: beta in flight max ${r.tenants.samples.betaMaxInFlight}, gamma committed max ${r.tenants.samples.gammaMaxCommittedUsd.toFixed(2)}/${r.tenants.samples.gammaLimitUsd.toFixed(2)} USD, refused by budget ${r.enqueue.refusedByBudget}`,
     `| settled ${s(r.settleMs)}, wall ${s(r.wallMs)}`,
     `— ${r.ok ? 'PASS' : `FAIL: ${failing.join('; ')}`}`,
   ].join(' ');

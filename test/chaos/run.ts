@@ -6,11 +6,12 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
+import { estimateMicroUsd, fromMicroUsd } from '@reelay/contracts';
 import { analyze } from './analyze.ts';
 import { defaultReportPath, parseArgs, USAGE } from './args.ts';
 import { emptyChaosLog, noteKill, runChaos } from './chaos-driver.ts';
-import { collect, diagnoseLost, failedJobs, logMessages } from './collect.ts';
-import { type EnqueueOutcome, idempotencyGroups, runEnqueues } from './enqueuer.ts';
+import { collect, diagnoseLost, failedJobs, logMessages, recordIds } from './collect.ts';
+import { type EnqueueOutcome, idempotencyGroups, requestFor, runEnqueues } from './enqueuer.ts';
 import { checkInvariants } from './invariants.ts';
 import { planChaos, planEnqueues } from './plan.ts';
 import { PROFILES, RECEIVER_FAIL_RATE, SIM_FAULTS } from './profiles.ts';
@@ -19,6 +20,14 @@ import { buildReport, summaryLine } from './report.ts';
 import { randomSeed } from './rng.ts';
 import { startServices, workerEnv } from './services.ts';
 import { createTeardown } from './teardown.ts';
+import {
+  CHAOS_MAX_IN_FLIGHT,
+  chaosTenants,
+  checkTenantInvariants,
+  sampleTenants,
+  tallyTenants,
+  tenantOf,
+} from './tenants.ts';
 import { waitUntil } from './wait.ts';
 import { createWorkerPool } from './worker-pool.ts';
 
@@ -83,6 +92,7 @@ async function main(): Promise<number> {
         CHAOS_CRASH_P: String(profile.crashP),
         CHAOS_CRASH_RECORD_P: String(profile.crashRecordP),
         CHAOS_CRASH_OFF_FILE: crashOffFile,
+        MAX_IN_FLIGHT: String(CHAOS_MAX_IN_FLIGHT),
         ...args.workerEnv,
       },
       logDir,
@@ -108,6 +118,13 @@ async function main(): Promise<number> {
       signal: abort.signal,
     });
 
+    const plan = planEnqueues(profile, seed, s.prefix);
+    const gammaEstimates = plan
+      .filter((i) => !i.repeat && tenantOf(i.index) === 'gamma')
+      .reduce((n, i) => n + fromMicroUsd(estimateMicroUsd(requestFor(i.index))), 0);
+    for (const [name, settings] of chaosTenants(gammaEstimates)) await s.producer.setTenant(name, settings);
+    const tenantSampler = sampleTenants(s.producer);
+
     start = Date.now();
     const accepted = new Set<string>();
     const timeline = sampleTimeline({
@@ -118,9 +135,7 @@ async function main(): Promise<number> {
       everyMs: 2_000,
     });
     const [outcomes] = await Promise.all([
-      runEnqueues(s.producer, planEnqueues(profile, seed, s.prefix), start, abort.signal, (id) =>
-        accepted.add(id),
-      ),
+      runEnqueues(s.producer, plan, start, abort.signal, (id) => accepted.add(id)),
       runChaos({
         events: planChaos(profile, seed),
         chaosMs: profile.chaosMs,
@@ -150,7 +165,9 @@ async function main(): Promise<number> {
         : `drain gave up with ${drained.remaining} unsettled`,
     );
     await timeline.stop();
+    const tenantSamples = await tenantSampler.stop();
     const shutdown = await pool.stop();
+    const tenantTallies = await tallyTenants(s.producer, await recordIds(s));
 
     const observations = await collect(s, [...accepted], idempotencyGroups(outcomes), chaos.kills);
     const analysis = analyze(observations);
@@ -187,9 +204,10 @@ async function main(): Promise<number> {
           logMessages: messages,
         },
         timeline: timeline.samples,
+        tenants: { samples: tenantSamples, tallies: tenantTallies },
       },
       analysis,
-      checkInvariants(analysis),
+      [...checkInvariants(analysis), ...checkTenantInvariants(tenantSamples, tenantTallies)],
     );
     await mkdir(resolve(reportPath, '..'), { recursive: true });
     await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
@@ -215,7 +233,8 @@ function enqueueFacts(outcomes: readonly EnqueueOutcome[]) {
   return {
     calls: outcomes.reduce((n, o) => n + o.calls, 0),
     failedCalls: outcomes.reduce((n, o) => n + o.calls - (o.id ? 1 : 0), 0),
-    givenUp: outcomes.filter((o) => !o.id).length,
+    givenUp: outcomes.filter((o) => !o.id && !o.refusedByBudget).length,
+    refusedByBudget: outcomes.filter((o) => o.refusedByBudget).length,
   };
 }
 
