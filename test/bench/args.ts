@@ -1,6 +1,14 @@
 /** `node test/bench/run.ts [--quick] [--only a,b] [--runs N] [--profile] [--no-wait] [--render]`, parsed. Pure. */
 
-export const SCENARIO_NAMES = ['throughput', 'redis-cost', 'scale', 'sink', 'polling', 'handoff'] as const;
+export const SCENARIO_NAMES = [
+  'throughput',
+  'redis-cost',
+  'scale',
+  'sink',
+  'polling',
+  'handoff',
+  'fairness',
+] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export type BenchArgs = {
