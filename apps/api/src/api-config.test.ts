@@ -1,6 +1,6 @@
 import { ConfigError } from '@reelay/core';
 import { describe, expect, it } from 'vitest';
-import { authProblems, isLoopbackHost, loadApiConfig, parseApiEnv } from './api-config.ts';
+import { authProblems, isLoopbackHost, loadApiConfig, parseApiEnv, parseTokens } from './api-config.ts';
 
 const problemsOf = (env: Record<string, string>): string[] => {
   try {
@@ -18,7 +18,10 @@ describe('API configuration', () => {
     expect(c.api).toEqual({
       host: '127.0.0.1',
       port: 8080,
-      tokens: ['one', 'two'],
+      tokens: [
+        { token: 'one', tenant: 'default' },
+        { token: 'two', tenant: 'default' },
+      ],
       bodyLimitBytes: 1024 * 1024,
       allowNoAuth: false,
     });
@@ -60,6 +63,36 @@ describe('API configuration', () => {
       ok: false,
       problems: ['API_TOKENS: token 2 must be visible ASCII without spaces'],
     });
+  });
+
+  it('binds a token to a tenant after its last colon; a bare one is default, `*` an operator', () => {
+    expect(parseTokens('bare, acme-tok:acme ,op-tok:*,with:colon:t.e_n-1')).toEqual({
+      tokens: [
+        { token: 'bare', tenant: 'default' },
+        { token: 'acme-tok', tenant: 'acme' },
+        { token: 'op-tok', tenant: '*' },
+        { token: 'with:colon', tenant: 't.e_n-1' },
+      ],
+      problems: [],
+    });
+    // The same token twice with the same tenant is harmless (rotation lists overlap).
+    expect(parseTokens('a:x,a:x').problems).toEqual([]);
+  });
+
+  it('refuses a bad tenant binding, naming the token by position and never its value', () => {
+    const secret = 'tok_secret_9f8e7d';
+    const { problems } = parseTokens(
+      `${secret}:ok,${secret}1:bad/name,${secret}2:,:acme,${secret}:other,${secret}3:${'x'.repeat(65)}`,
+    );
+    expect(problems).toEqual([
+      'API_TOKENS: token 2: the tenant after ":" must be "*" or 1-64 characters of A-Z, a-z, 0-9, ".", "_" or "-"',
+      'API_TOKENS: token 3: the tenant after ":" must be "*" or 1-64 characters of A-Z, a-z, 0-9, ".", "_" or "-"',
+      'API_TOKENS: token 4 has nothing before its ":tenant"',
+      'API_TOKENS: token 5 repeats token 1 with another tenant',
+      'API_TOKENS: token 6: the tenant after ":" must be "*" or 1-64 characters of A-Z, a-z, 0-9, ".", "_" or "-"',
+    ]);
+    expect(problems.join()).not.toContain(secret);
+    expect(problemsOf({ API_TOKENS: `${secret}:a b` }).join()).toContain('API_TOKENS: token 1');
   });
 
   it('knows loopback hosts', () => {

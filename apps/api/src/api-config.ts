@@ -1,3 +1,4 @@
+import { DEFAULT_TENANT, TenantName } from '@reelay/contracts';
 import { ConfigError, loadConfig, type ReelayConfig } from '@reelay/core';
 import { z } from 'zod';
 
@@ -5,14 +6,26 @@ import { z } from 'zod';
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 const MAX_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
 
+/** The tenant of an operator token: any tenant, and the tenant routes. */
+export const OPERATOR_TENANT = '*';
+
+/**
+ * A bearer token and whose it is: a tenant's name (the token enqueues into that tenant and sees
+ * only its generations) or {@link OPERATOR_TENANT} (every tenant, and `/v1/tenants`).
+ */
+export type ApiToken = { token: string; tenant: string };
+
 /** The API's own settings, beside core's ReelayConfig. */
 export type ApiSettings = {
   /** HOST: interface to bind. @defaultValue `127.0.0.1` */
   host: string;
   /** API_PORT (0 picks a free port). @defaultValue 8080 */
   port: number;
-  /** API_TOKENS: accepted bearer tokens, comma-separated (several allow rotation). */
-  tokens: string[];
+  /**
+   * API_TOKENS: accepted bearer tokens, comma-separated (several allow rotation). `token:acme`
+   * binds a token to tenant `acme`, `token:*` makes it an operator's; a bare token is `default`'s.
+   */
+  tokens: ApiToken[];
   /** API_BODY_LIMIT_BYTES. @defaultValue 1048576 */
   bodyLimitBytes: number;
   /** API_ALLOW_NO_AUTH: run without tokens, only when bound to loopback. @defaultValue false */
@@ -46,20 +59,47 @@ export function isLoopbackHost(host: string): boolean {
   return h === 'localhost' || h === '::1' || h === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
-/** Tokens from API_TOKENS; problems name a token by position, never by value. */
-export function parseTokens(raw: string): { tokens: string[]; problems: string[] } {
-  const tokens = raw
+/**
+ * Tokens from API_TOKENS, each `token`, `token:tenant` or `token:*` (split at the last `:`, so a
+ * token may hold colons of its own). Problems name a token by position, never by value.
+ */
+export function parseTokens(raw: string): { tokens: ApiToken[]; problems: string[] } {
+  const entries = raw
     .split(',')
     .map((t) => t.trim())
     .filter(Boolean);
-  const problems = tokens.flatMap((t, i) =>
-    /^[\x21-\x7e]+$/.test(t) ? [] : [`API_TOKENS: token ${i + 1} must be visible ASCII without spaces`],
-  );
+  const tokens: ApiToken[] = [];
+  const problems: string[] = [];
+  const seen = new Map<string, { tenant: string; position: number }>();
+  entries.forEach((entry, i) => {
+    const position = i + 1;
+    const colon = entry.lastIndexOf(':');
+    const token = colon < 0 ? entry : entry.slice(0, colon);
+    const tenant = colon < 0 ? DEFAULT_TENANT : entry.slice(colon + 1);
+    const before = problems.length;
+    if (!/^[\x21-\x7e]+$/.test(entry))
+      problems.push(`API_TOKENS: token ${position} must be visible ASCII without spaces`);
+    else if (!token) problems.push(`API_TOKENS: token ${position} has nothing before its ":tenant"`);
+    if (tenant !== OPERATOR_TENANT && !TenantName.safeParse(tenant).success)
+      problems.push(
+        `API_TOKENS: token ${position}: the tenant after ":" must be "*" or 1-64 characters of A-Z, a-z, 0-9, ".", "_" or "-"`,
+      );
+    const earlier = seen.get(token);
+    if (earlier && earlier.tenant !== tenant)
+      problems.push(`API_TOKENS: token ${position} repeats token ${earlier.position} with another tenant`);
+    if (problems.length > before) return;
+    if (!earlier) seen.set(token, { tenant, position });
+    tokens.push({ token, tenant });
+  });
   return { tokens, problems };
 }
 
 /** Refuses to serve without auth unless explicitly allowed, and then only on loopback. */
-export function authProblems(api: Pick<ApiSettings, 'tokens' | 'allowNoAuth' | 'host'>): string[] {
+export function authProblems(api: {
+  tokens: readonly unknown[];
+  allowNoAuth: boolean;
+  host: string;
+}): string[] {
   if (api.tokens.length) return [];
   if (!api.allowNoAuth)
     return [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bearerChallenge, bearerToken, createTokenCheck } from './auth.ts';
+import { bearerChallenge, bearerToken, createTokenCheck, sees } from './auth.ts';
 
 describe('bearer auth', () => {
   it('reads the token of a Bearer header, scheme in any case', () => {
@@ -13,13 +13,34 @@ describe('bearer auth', () => {
 
   it('accepts each configured token and nothing else', () => {
     const check = createTokenCheck(['first-token', 'second-token']);
-    expect(check('Bearer first-token')).toEqual({ ok: true });
-    expect(check('Bearer second-token')).toEqual({ ok: true });
+    const defaultTenant = { ok: true, caller: { operator: false, tenant: 'default' } };
+    expect(check('Bearer first-token')).toEqual(defaultTenant);
+    expect(check('Bearer second-token')).toEqual(defaultTenant);
     expect(check('Bearer first-toke')).toEqual({ ok: false, reason: 'invalid' });
     expect(check('Bearer first-token-and-more')).toEqual({ ok: false, reason: 'invalid' });
     expect(check('Basic Zmlyc3QtdG9rZW4=')).toEqual({ ok: false, reason: 'invalid' });
     expect(check(undefined)).toEqual({ ok: false, reason: 'missing' });
     expect(check('')).toEqual({ ok: false, reason: 'missing' });
+  });
+
+  it("tells whose token it is: a tenant's, or an operator's", () => {
+    const check = createTokenCheck([
+      { token: 'acme-token', tenant: 'acme' },
+      { token: 'op-token', tenant: '*' },
+      'bare-token',
+    ]);
+    const callerOf = (t: string) => {
+      const v = check(`Bearer ${t}`);
+      return v.ok ? v.caller : v.reason;
+    };
+    expect(callerOf('acme-token')).toEqual({ operator: false, tenant: 'acme' });
+    expect(callerOf('op-token')).toEqual({ operator: true });
+    expect(callerOf('bare-token')).toEqual({ operator: false, tenant: 'default' });
+    expect(callerOf('acme-token:acme')).toBe('invalid');
+    const acme = { operator: false, tenant: 'acme' } as const;
+    expect(sees(acme, 'acme')).toBe(true);
+    expect(sees(acme, 'default')).toBe(false);
+    expect(sees({ operator: true }, 'anyone')).toBe(true);
   });
 
   it('names invalid_token in the challenge only when a token was sent', () => {

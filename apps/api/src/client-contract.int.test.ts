@@ -3,7 +3,13 @@
  * hands back validates against the schema the OpenAPI document names for that route, and
  * events() resumes a dropped stream with Last-Event-ID without a replay or a gap.
  */
-import { createClient, isReelayApiError, type ReelayClient, type StateEvent } from '@reelay/client';
+import {
+  createClient,
+  isBudgetExceededProblem,
+  isReelayApiError,
+  type ReelayClient,
+  type StateEvent,
+} from '@reelay/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { buildOpenApiDocument } from './openapi.ts';
@@ -13,8 +19,16 @@ import {
   GenerationStatusSchema,
   ProblemSchema,
   StateEventSchema,
+  TenantSchema,
 } from './response-schemas.ts';
-import { createFixture, type Fixture, TOKENS, validRequest } from './test-fixtures.ts';
+import {
+  ACME_TOKEN,
+  createFixture,
+  type Fixture,
+  OPERATOR_TOKEN,
+  TOKENS,
+  validRequest,
+} from './test-fixtures.ts';
 
 type Doc = { paths: Record<string, Record<string, { responses: Record<string, Record<string, unknown>> }>> };
 const doc = buildOpenApiDocument() as Doc;
@@ -36,6 +50,7 @@ function documented(path: string, method: string, status: string, schema: z.ZodT
     [CancelResult, 'CancelResult'],
     [StateEventSchema, 'StateEvent'],
     [ProblemSchema, 'Problem'],
+    [TenantSchema, 'Tenant'],
   ]);
   expect(ref, `${method} ${path} ${status}`).toBe(`#/components/schemas/${ids.get(schema)}`);
   return schema;
@@ -44,12 +59,12 @@ function documented(path: string, method: string, status: string, schema: z.ZodT
 let fx: Fixture;
 let base: string;
 
-async function start(fetchFn?: typeof fetch): Promise<ReelayClient> {
+async function start(fetchFn?: typeof fetch, token: string = TOKENS[0]): Promise<ReelayClient> {
   fx = createFixture();
   base = await fx.app.listen({ host: '127.0.0.1', port: 0 });
   return createClient({
     baseUrl: base,
-    token: TOKENS[0],
+    token,
     ...(fetchFn ? { fetch: fetchFn } : {}),
     reconnect: { delayMs: 10 },
   });
@@ -123,6 +138,48 @@ describe('@reelay/client against the API', () => {
       type: 'urn:reelay:problem:invalid-request',
     });
     expect(err.errors?.map((i) => i.path)).toContain('request.input.media[0].type');
+    expect(await fx.records()).toBe(0);
+  });
+
+  it('getTenant and setTenant answer what the document says; a tenant token is refused the other tenant', async () => {
+    const operator = await start(undefined, OPERATOR_TOKEN);
+    const changed = await operator.setTenant('acme', {
+      weight: 4,
+      maxInFlight: 2,
+      budget: { limitUsd: 0.2, period: 'month' },
+    });
+    const tenantSchema = documented('/v1/tenants/{name}', 'put', '200', TenantSchema);
+    // Nothing the client's type lacks: the parsed tenant (unknown keys stripped) is the same.
+    expect(tenantSchema.parse(changed)).toEqual(changed);
+    expect(changed).toMatchObject({ name: 'acme', weight: 4, maxInFlight: 2, paused: false });
+    const read = await operator.getTenant('acme');
+    expect(documented('/v1/tenants/{name}', 'get', '200', TenantSchema).parse(read)).toEqual(changed);
+
+    const acme = createClient({ baseUrl: base, token: ACME_TOKEN });
+    expect(await acme.getTenant('acme')).toEqual(changed);
+    const hidden = await acme.getTenant('default').catch((e: unknown) => e);
+    expect(isReelayApiError(hidden) && hidden.status).toBe(404);
+    if (isReelayApiError(hidden))
+      documented('/v1/tenants/{name}', 'get', '404', ProblemSchema).parse(hidden.problem);
+    const refused = await acme.setTenant('acme', { weight: 100 }).catch((e: unknown) => e);
+    expect(isReelayApiError(refused) && refused.status).toBe(403);
+    if (isReelayApiError(refused))
+      documented('/v1/tenants/{name}', 'put', '403', ProblemSchema).parse(refused.problem);
+
+    // Over the budget (0.50 USD asked, 0.20 allowed): a 402 whose problem carries the numbers.
+    const over = await acme.create(validRequest()).catch((e: unknown) => e);
+    expect(isReelayApiError(over)).toBe(true);
+    if (!isReelayApiError(over)) return;
+    documented('/v1/generations', 'post', '402', ProblemSchema).parse(over.problem);
+    expect(over).toMatchObject({ status: 402, code: 'REELAY_BUDGET_EXCEEDED' });
+    expect(isBudgetExceededProblem(over.problem)).toBe(true);
+    expect(over.problem).toMatchObject({
+      tenant: 'acme',
+      limitUsd: 0.2,
+      spentUsd: 0,
+      reservedUsd: 0,
+      requestedUsd: 0.5,
+    });
     expect(await fx.records()).toBe(0);
   });
 

@@ -9,9 +9,10 @@ import {
   type CreateOptions,
   type CreateResult,
   createClient,
+  type ReelayClient,
   type StateEvent,
 } from '@reelay/client';
-import type { GenerationRequest } from '@reelay/contracts';
+import type { GenerationRequest, TenantSettingsPatch } from '@reelay/contracts';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { buildOpenApiDocument, type CreateGenerationBody } from './openapi.ts';
@@ -20,6 +21,7 @@ import type {
   CreateGenerationResult,
   GenerationStatusSchema,
   StateEventSchema,
+  TenantSchema,
 } from './response-schemas.ts';
 import { validRequest } from './test-fixtures.ts';
 
@@ -40,7 +42,17 @@ const createBody: Same<
   Flat<Omit<CreateOptions, 'idempotencyKey'> & { request: GenerationRequest }>,
   Flat<z.infer<typeof CreateGenerationBody>>
 > = true;
-void [createResult, stateEvent, cancelResult, status, createBody];
+const tenant: Same<Flat<Awaited<ReturnType<ReelayClient['getTenant']>>>, z.infer<typeof TenantSchema>> = true;
+const setTenantResult: Same<
+  Flat<Awaited<ReturnType<ReelayClient['setTenant']>>>,
+  z.infer<typeof TenantSchema>
+> = true;
+// The PUT body's component is the contracts schema itself (openapi.ts registers TenantSettingsPatch).
+const tenantSettings: Same<
+  Parameters<ReelayClient['setTenant']>[1],
+  z.input<typeof TenantSettingsPatch>
+> = true;
+void [createResult, stateEvent, cancelResult, status, createBody, tenant, setTenantResult, tenantSettings];
 
 type Doc = {
   paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }> }>>;
@@ -48,6 +60,7 @@ type Doc = {
 };
 const doc = buildOpenApiDocument() as Doc;
 const ID = 'gen_01arz3ndektsv4rrffq69g5fav';
+const TENANT = 'acme';
 
 /** Calls every client method against a recording fetch; returns what went over the wire. */
 async function wire() {
@@ -85,28 +98,49 @@ async function wire() {
     webhook: { url: 'https://hooks.example.com/r' },
     metadata: { order: 1 },
     priority: 2,
+    tenant: TENANT,
   };
   await client.create(validRequest(), options);
   await client.get(ID);
   await client.cancel(ID);
   for await (const _ of client.events(ID)) void _;
+  await client.getTenant(TENANT);
+  // Required<>: a new setting without a place here fails the typecheck.
+  const settings: Required<TenantSettingsPatch> = {
+    weight: 2,
+    maxInFlight: 4,
+    budget: { limitUsd: 10, period: 'month' },
+    paused: false,
+  };
+  await client.setTenant(TENANT, settings);
   return calls;
 }
 
 describe('@reelay/client agrees with /openapi.json', () => {
   it('every route the client calls is in the document with the method it uses', async () => {
     const calls = await wire();
-    const used = calls.map((c) => `${c.method} ${c.path.replace(ID, '{id}')}`);
+    const used = calls.map(
+      (c) => `${c.method} ${c.path.replace(ID, '{id}').replace(`/tenants/${TENANT}`, '/tenants/{name}')}`,
+    );
     expect(used).toEqual([
       'POST /v1/generations',
       'GET /v1/generations/{id}',
       'DELETE /v1/generations/{id}',
       'GET /v1/generations/{id}/events',
+      'GET /v1/tenants/{name}',
+      'PUT /v1/tenants/{name}',
     ]);
     for (const u of used) {
       const [method, path] = u.split(' ') as [string, string];
       expect(doc.paths[path]?.[method.toLowerCase()], u).toBeDefined();
     }
+  });
+
+  it('the setTenant body holds exactly the document’s TenantSettingsPatch fields, as JSON', async () => {
+    const put = (await wire()).find((c) => c.method === 'PUT')!;
+    const schema = doc.components.schemas.TenantSettingsPatch!;
+    expect(Object.keys(put.body as object).sort()).toEqual(Object.keys(schema.properties!).sort());
+    expect(put.headers.get('content-type')).toBe('application/json');
   });
 
   it('the create body holds exactly the document’s fields; the idempotency key is its documented header', async () => {

@@ -58,6 +58,17 @@ describe('POST /v1/generations body', () => {
     ]);
   });
 
+  it('passes a tenant on as an option, checking its name', () => {
+    expect(splitCreateBody({ request, tenant: 'acme' }, undefined)).toEqual({
+      ok: true,
+      value: { request, options: { tenant: 'acme' } },
+    });
+    const result = splitCreateBody({ request, tenant: 'not a name' }, undefined);
+    expect(result.ok ? [] : result.issues.map((i) => `${i.path} ${i.rule}`)).toEqual([
+      'tenant invalid_format',
+    ]);
+  });
+
   it('requires an object with a request', () => {
     expect(splitCreateBody([request], undefined)).toEqual({
       ok: false,

@@ -6,11 +6,12 @@ import {
 } from '@reelay/contracts';
 
 /**
- * The body of `POST /v1/generations`: `{ request, webhook?, metadata?, priority? }`, with the
- * idempotency key in the `Idempotency-Key` header. Pure: splits it into the producer's
+ * The body of `POST /v1/generations`: `{ request, webhook?, metadata?, priority?, tenant? }`,
+ * with the idempotency key in the `Idempotency-Key` header (whether the caller may name `tenant`
+ * is the route's to decide). Pure: splits it into the producer's
  * (request, options) and reports every problem with a path relative to the body.
  */
-export const CREATE_BODY_FIELDS = ['request', 'webhook', 'metadata', 'priority'] as const;
+export const CREATE_BODY_FIELDS = ['request', 'webhook', 'metadata', 'priority', 'tenant'] as const;
 export const IDEMPOTENCY_HEADER_PATH = 'headers.idempotency-key';
 
 export type CreateInput = { request: unknown; options: Record<string, unknown> };
@@ -53,7 +54,7 @@ export function splitCreateBody(body: unknown, idempotencyKey: string | undefine
       issues.push({ path: key, rule: 'unknown_field', message: 'is not a known field' });
   }
   const options: Record<string, unknown> = {};
-  for (const key of ['webhook', 'metadata', 'priority'] as const)
+  for (const key of ['webhook', 'metadata', 'priority', 'tenant'] as const)
     if (body[key] !== undefined) options[key] = body[key];
   if (idempotencyKey !== undefined) options.idempotencyKey = idempotencyKey;
   if (body.request === undefined) {

@@ -1,6 +1,7 @@
 /**
  * `GET /v1/generations/:id/events`: server-sent events. Opens with `event: state` for the
- * current state, then one `event: state` per change, and closes after a terminal state. Every
+ * current state, then one `event: state` per change, and closes after a terminal state (a
+ * tenant's token follows only its tenant's generations; others answer 404). Every
  * event has an `id:` (`<at>-<state>`); a reconnect with `Last-Event-ID` resumes after that
  * event: it gets only what it missed, and a stream whose generation ended meanwhile closes
  * right after sending that.
@@ -12,6 +13,7 @@ import type { ServerResponse } from 'node:http';
 import { isGenerationId } from '@reelay/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ApiProducer } from './api-deps.ts';
+import { sees } from './auth.ts';
 import { generationNotFound } from './generation-routes.ts';
 import { instanceOf, problem, sendProblem } from './problem.ts';
 import type { StateHub } from './state-hub.ts';
@@ -71,7 +73,8 @@ export function registerEventsRoute(app: FastifyInstance, deps: EventsRouteDeps)
       off();
       throw e;
     }
-    if (!status) {
+    // Another tenant's generation answers exactly as an unknown one does.
+    if (!status || !sees(request.caller, status.tenant)) {
       off();
       return sendProblem(reply, generationNotFound(id, instance));
     }

@@ -1,10 +1,12 @@
 export {
   type ApiConfig,
   type ApiSettings,
+  type ApiToken,
   authProblems,
   DEFAULT_BODY_LIMIT_BYTES,
   isLoopbackHost,
   loadApiConfig,
+  OPERATOR_TENANT,
   parseApiEnv,
 } from './api-config.ts';
 export type { ApiProducer } from './api-deps.ts';
@@ -17,6 +19,7 @@ export {
   GenerationStatusSchema,
   ProblemSchema,
   StateEventSchema,
+  TenantSchema,
 } from './response-schemas.ts';
 export { runApiProcess } from './run-api-process.ts';
 export { type ApiServer, type ApiServerOptions, createApiServer } from './server.ts';

@@ -40,7 +40,13 @@ describe('OpenAPI document', () => {
     const body = schemas.CreateGenerationBody!;
     expect(body.required).toEqual(['request']);
     expect(body.additionalProperties).toBe(false);
-    expect(Object.keys(body.properties as Json)).toEqual(['request', 'webhook', 'metadata', 'priority']);
+    expect(Object.keys(body.properties as Json)).toEqual([
+      'request',
+      'webhook',
+      'metadata',
+      'priority',
+      'tenant',
+    ]);
     const input = (schemas.GenerationRequest!.properties as Json).input as Json;
     const media = (input.properties as Json).media as Json;
     expect(media.minItems).toBe(1);
@@ -58,6 +64,7 @@ describe('OpenAPI document', () => {
       '/v1/generations',
       '/v1/generations/{id}',
       '/v1/generations/{id}/events',
+      '/v1/tenants/{name}',
     ]);
     const post = paths['/v1/generations']!.post!;
     expect(Object.keys(post.responses as Json).sort()).toEqual([
@@ -65,6 +72,8 @@ describe('OpenAPI document', () => {
       '201',
       '400',
       '401',
+      '402',
+      '403',
       '409',
       '413',
       '415',
@@ -101,7 +110,47 @@ describe('OpenAPI document', () => {
       }
     // An unknown route has no path to hang its 404 on; the description names it.
     expect((doc.info as Json).description).toContain('urn:reelay:problem:not-found');
-    expect([...seen, 'not-found'].sort()).toEqual(Object.keys(PROBLEMS).sort());
+    expect([...new Set([...seen, 'not-found'])].sort()).toEqual(Object.keys(PROBLEMS).sort());
+  });
+
+  it('documents the tenant routes, their bodies and the 402 of a budget refusal', () => {
+    const paths = doc.paths as Record<string, Record<string, Json>>;
+    const tenant = paths['/v1/tenants/{name}']!;
+    expect(Object.keys(tenant).sort()).toEqual(['get', 'parameters', 'put']);
+    expect(Object.keys(tenant.get!.responses as Json).sort()).toEqual(['200', '401', '404', '500']);
+    expect(Object.keys(tenant.put!.responses as Json).sort()).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '413',
+      '415',
+      '422',
+      '500',
+    ]);
+    expect(
+      ((tenant.put!.requestBody as Json).content as Record<string, Json>)['application/json']!.schema,
+    ).toEqual({ $ref: '#/components/schemas/TenantSettingsPatch' });
+    expect(schemas.TenantSettingsPatch!.additionalProperties).toBe(false);
+    expect(Object.keys(schemas.TenantSettingsPatch!.properties as Json)).toEqual([
+      'weight',
+      'maxInFlight',
+      'budget',
+      'paused',
+    ]);
+    expect(schemas.Tenant!.required).toEqual(['name', 'weight', 'maxInFlight', 'budget', 'paused', 'usage']);
+    const refusal = (
+      (
+        (paths['/v1/generations']!.post!.responses as Record<string, Json>)['402']!.content as Record<
+          string,
+          Json
+        >
+      )['application/problem+json']!.examples as Record<string, Json>
+    )['budget-exceeded']!.value as Json;
+    expect(refusal).toMatchObject({ status: 402, code: 'REELAY_BUDGET_EXCEEDED' });
+    expect(Object.keys(refusal)).toEqual(
+      expect.arrayContaining(['tenant', 'limitUsd', 'spentUsd', 'reservedUsd', 'requestedUsd']),
+    );
   });
 
   it('describes the events stream: event name, data schema, ids, Last-Event-ID', () => {

@@ -9,6 +9,9 @@ import {
   GenerationRequest,
   MediaItem,
   Metadata,
+  TenantBudget,
+  TenantName,
+  TenantSettingsPatch,
   WebhookTarget,
 } from '@reelay/contracts';
 import { z } from 'zod';
@@ -22,6 +25,7 @@ import {
   HealthSchema,
   ProblemSchema,
   StateEventSchema,
+  TenantSchema,
 } from './response-schemas.ts';
 
 export const API_VERSION = '1.0.0';
@@ -31,6 +35,9 @@ export const CreateGenerationBody = z.strictObject({
   webhook: WebhookTarget.optional(),
   metadata: Metadata.optional(),
   priority: EnqueueOptions.shape.priority,
+  tenant: EnqueueOptions.shape.tenant.describe(
+    "The tenant to enqueue for; operator tokens only (default `default`). A tenant's token always enqueues for its own tenant: naming another is a 403.",
+  ),
 });
 const IdempotencyKey = EnqueueOptions.shape.idempotencyKey.unwrap();
 
@@ -54,6 +61,13 @@ function componentSchemas(): Record<string, JsonObject> {
   add(HealthSchema, 'Health');
   add(FieldIssueSchema, 'FieldIssue');
   add(ProblemSchema, 'Problem');
+  add(TenantSchema, 'Tenant', "A tenant's settings and usage");
+  add(
+    TenantSettingsPatch,
+    'TenantSettingsPatch',
+    'The settings to change; a field left out keeps its value, `null` clears a cap or a budget',
+  );
+  add(TenantBudget, 'TenantBudget');
   const { schemas } = z.toJSONSchema(registry, {
     uri: (id) => `#/components/schemas/${id}`,
     io: 'input',
@@ -110,6 +124,16 @@ const idParam = {
   schema: { type: 'string', pattern: GENERATION_ID.source },
   example: EXAMPLE_ID,
 };
+const EXAMPLE_TENANT = 'acme';
+const nameParam = {
+  name: 'name',
+  in: 'path',
+  required: true,
+  description: 'The tenant name',
+  // The rule from contracts (`$schema` dropped: the document's dialect already).
+  schema: (({ $schema: _, ...rest }) => rest)(z.toJSONSchema(TenantName)),
+  example: EXAMPLE_TENANT,
+};
 const location = {
   Location: {
     description: 'The generation: `/v1/generations/{id}`',
@@ -142,6 +166,18 @@ const generationNotFound = (instance: string) =>
     { kind: 'generation-not-found', detail: `no generation ${EXAMPLE_ID}`, extensions: { id: EXAMPLE_ID } },
   ]);
 
+/** A 403: what the token may not do (a `bad-request` problem with status 403). */
+const forbiddenResponse = (instance: string, description: string, detail: string) =>
+  problemResponse(instance, description, [{ kind: 'bad-request', detail, extensions: { status: 403 } }]);
+const EXAMPLE_REFUSAL = {
+  tenant: EXAMPLE_TENANT,
+  limitUsd: 500,
+  spentUsd: 498.5,
+  reservedUsd: 1,
+  requestedUsd: 0.75,
+};
+const TENANT_INSTANCE = `/v1/tenants/${EXAMPLE_TENANT}`;
+
 const HEARTBEAT_S = DEFAULT_HEARTBEAT_MS / 1000;
 const EVENTS_DESCRIPTION = `A server-sent event stream (\`text/event-stream\`, WHATWG HTML §9.2). Every event is named \`state\`; its \`data\` is one line of JSON, a StateEvent \`{ id, state, at }\`. The first event is the state the generation is in now; then one event per change, in order, each once (earlier history is not replayed: GET the record for it). The server closes the stream after sending a terminal state (\`succeeded\`, \`failed\` or \`canceled\`), at once if the generation has already finished, and also when it shuts down or the record expires. A \`: heartbeat\` comment line comes every ${HEARTBEAT_S} s (the default) so proxies do not close an idle stream; EventSource ignores comments. Every event carries an \`id:\` line: an opaque string, not to be parsed or compared. To resume after a disconnect, send the last \`id\` received in the \`Last-Event-ID\` request header (EventSource does this on its own when it reconnects); the server continues after that event instead of starting over.`;
 
@@ -162,6 +198,11 @@ const EXAMPLE_STREAM = [
 const TAGS = [
   { name: 'Generations', description: 'Enqueue a generation, read its status record, cancel it' },
   { name: 'Events', description: 'Follow a generation as it changes state (server-sent events)' },
+  {
+    name: 'Tenants',
+    description:
+      "A tenant's fair-share weight, in-flight cap, budget and pause, and its usage; reading takes the tenant's own token or an operator's, changing an operator's",
+  },
   { name: 'Service', description: 'Health and this document; no auth' },
 ];
 
@@ -172,7 +213,7 @@ export function buildOpenApiDocument(): JsonObject {
       title: 'Reelay API',
       version: API_VERSION,
       description:
-        'Enqueue Wan 2.7 image-to-video generations and follow them. Every error is application/problem+json (RFC 9457): branch on `type` or `code`, never on `title` or `detail`. A path or method that is not listed here answers 404 `urn:reelay:problem:not-found` (`REELAY_API_NOT_FOUND`) to an authenticated client and 401 to any other. A `urn:reelay:problem:bad-request` (`REELAY_API_BAD_REQUEST`) carries the 4xx status of a malformed HTTP request that was refused before any route ran.',
+        "Enqueue Wan 2.7 image-to-video generations and follow them. Every error is application/problem+json (RFC 9457): branch on `type` or `code`, never on `title` or `detail`. A path or method that is not listed here answers 404 `urn:reelay:problem:not-found` (`REELAY_API_NOT_FOUND`) to an authenticated client and 401 to any other. A `urn:reelay:problem:bad-request` (`REELAY_API_BAD_REQUEST`) carries the 4xx status of a malformed HTTP request that was refused before any route ran, and status 403 for a request the token may not make (see the bearer scheme for what a tenant's token may do).",
     },
     // The document is served by the API it describes, so `/` resolves against wherever it was
     // fetched from (OpenAPI 3.1 §4.8.5); the second entry is `reelay api` with its defaults.
@@ -219,6 +260,22 @@ export function buildOpenApiDocument(): JsonObject {
               { kind: 'malformed-json', detail: 'the body could not be parsed as JSON' },
               { kind: 'bad-request', detail: 'the request could not be processed' },
             ]),
+            '402': problemResponse(
+              '/v1/generations',
+              "The generation's estimated cost would take the tenant's spent and reserved cost over its budget for the period; nothing was enqueued. `tenant`, `limitUsd`, `spentUsd`, `reservedUsd` and `requestedUsd` (US dollars) say by how much",
+              [
+                {
+                  kind: 'budget-exceeded',
+                  detail: `tenant ${EXAMPLE_TENANT}: 0.75 USD more would exceed its budget of 500.00 USD for the period (spent 498.50, reserved 1.00); nothing was enqueued`,
+                  extensions: EXAMPLE_REFUSAL,
+                },
+              ],
+            ),
+            '403': forbiddenResponse(
+              '/v1/generations',
+              "The body names a `tenant` other than the token's own (only operator tokens may name any)",
+              `this token belongs to tenant ${EXAMPLE_TENANT} and cannot enqueue for tenant other; leave out "tenant" or use an operator token`,
+            ),
             '409': problemResponse(
               '/v1/generations',
               'The Idempotency-Key was used with a different body; `existingId` names that generation',
@@ -384,6 +441,78 @@ export function buildOpenApiDocument(): JsonObject {
           },
         },
       },
+      '/v1/tenants/{name}': {
+        parameters: [nameParam],
+        get: {
+          operationId: 'getTenant',
+          summary: "Read a tenant's settings and usage",
+          description:
+            "Any well-formed name answers: a tenant never configured has the defaults. A tenant's token reads only its own tenant; any other name is a 404, as a malformed name is.",
+          tags: ['Tenants'],
+          responses: {
+            '200': json('The tenant', 'Tenant'),
+            '404': problemResponse(
+              TENANT_INSTANCE,
+              "Not the token's own tenant (operator tokens read any), or not a tenant name",
+              [{ kind: 'not-found', detail: `no tenant ${EXAMPLE_TENANT}` }],
+            ),
+            ...authenticated(TENANT_INSTANCE),
+          },
+        },
+        put: {
+          operationId: 'setTenant',
+          summary: "Change a tenant's settings",
+          description:
+            'Operator tokens only (`token:*` in API_TOKENS). Fields left out keep their value; `null` clears `maxInFlight` or `budget`. Every worker applies the change within a second. The whole body is checked first: a refused one changes nothing.',
+          tags: ['Tenants'],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('TenantSettingsPatch') } },
+          },
+          responses: {
+            '200': json('The tenant, changed', 'Tenant'),
+            '400': problemResponse(TENANT_INSTANCE, 'The body is not JSON, or is empty', [
+              { kind: 'malformed-json', detail: 'the body could not be parsed as JSON' },
+              { kind: 'bad-request', detail: 'the request could not be processed' },
+            ]),
+            '403': forbiddenResponse(
+              TENANT_INSTANCE,
+              'The token is not an operator token; refused before the body is read',
+              'changing a tenant takes an operator token (token:* in API_TOKENS)',
+            ),
+            '413': problemResponse(
+              TENANT_INSTANCE,
+              'The body is larger than API_BODY_LIMIT_BYTES (`limitBytes`)',
+              [
+                {
+                  kind: 'body-too-large',
+                  detail: 'the body is larger than 1048576 bytes',
+                  extensions: { limitBytes: 1_048_576 },
+                },
+              ],
+            ),
+            '415': problemResponse(TENANT_INSTANCE, 'The body is not application/json (or there is none)', [
+              { kind: 'unsupported-media-type', detail: 'send the body as content-type application/json' },
+            ]),
+            '422': problemResponse(
+              TENANT_INSTANCE,
+              'A setting breaks a rule; `errors` lists every one by path into the body (`params.name` for a malformed name in the path)',
+              [
+                {
+                  kind: 'invalid-request',
+                  detail: '1 problem: weight: must be an integer from 1 to 100',
+                  extensions: {
+                    errors: [
+                      { path: 'weight', rule: 'too_big', message: 'must be an integer from 1 to 100' },
+                    ],
+                  },
+                },
+              ],
+            ),
+            ...authenticated(TENANT_INSTANCE),
+          },
+        },
+      },
       '/healthz': {
         get: {
           operationId: 'getHealth',
@@ -423,7 +552,8 @@ export function buildOpenApiDocument(): JsonObject {
         bearer: {
           type: 'http',
           scheme: 'bearer',
-          description: 'One of the tokens in API_TOKENS; checked before the body is read',
+          description:
+            "One of the tokens in API_TOKENS; checked before the body is read. A token is bound to a tenant (`token:acme`; a bare token is `default`'s): it enqueues for that tenant only and sees only its generations (another tenant's answer 404, as unknown ones do). An operator token (`token:*`) sees every tenant and may change tenants.",
         },
       },
       schemas: componentSchemas(),

@@ -12,6 +12,11 @@ export const PROBLEMS = {
   'malformed-json': { status: 400, title: 'The body is not valid JSON', code: 'REELAY_API_MALFORMED_JSON' },
   'bad-request': { status: 400, title: 'Bad request', code: 'REELAY_API_BAD_REQUEST' },
   unauthorized: { status: 401, title: 'Authentication required', code: 'REELAY_API_UNAUTHORIZED' },
+  'budget-exceeded': {
+    status: 402,
+    title: "The tenant's budget would be exceeded",
+    code: 'REELAY_BUDGET_EXCEEDED',
+  },
   'not-found': { status: 404, title: 'No such route', code: 'REELAY_API_NOT_FOUND' },
   'generation-not-found': {
     status: 404,

@@ -12,6 +12,9 @@ import {
   type GenerationStatus,
   Metadata,
   STAGES,
+  type Tenant,
+  TenantBudget,
+  TenantName,
   WebhookTarget,
 } from '@reelay/contracts';
 import { z } from 'zod';
@@ -27,6 +30,10 @@ export const GenerationStatusSchema = z.object({
   updatedAt: Millis,
   timeline: z.array(z.object({ state: GenerationStateSchema, at: Millis })),
   request: GenerationRequest,
+  tenant: z.string().describe('the tenant it belongs to (`default` when the enqueue named none)'),
+  cost: z
+    .object({ estimatedUsd: z.number(), actualUsd: z.number().optional() })
+    .describe('estimated at enqueue and reserved against the tenant budget; actual once it ended'),
   idempotencyKey: z.string().optional(),
   webhook: WebhookTarget.optional(),
   metadata: Metadata.optional(),
@@ -86,6 +93,29 @@ type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 
 // Fails to compile when GenerationStatus changes and this schema does not (or the reverse).
 const statusSchemaInSync: Same<z.infer<typeof GenerationStatusSchema>, GenerationStatus> = true;
 void statusSchemaInSync;
+
+export const TenantSchema = z.object({
+  name: TenantName,
+  weight: z.number().int().describe('share of the upstream slots against other tenants with work (1-100)'),
+  maxInFlight: z
+    .number()
+    .int()
+    .nullable()
+    .describe('most generations holding an upstream slot at once; null: no cap of its own'),
+  budget: TenantBudget.nullable().describe('spending limit per UTC calendar period; null: none'),
+  paused: z.boolean().describe('true: nothing new is submitted for it; its queued generations wait'),
+  usage: z.object({
+    queued: z.number().int().describe('generations waiting for a submit slot'),
+    inFlight: z.number().int().describe('generations holding an upstream slot (submitting or running)'),
+    reservedUsd: z.number().describe('estimates of the generations not yet ended'),
+    spentUsd: z.number().describe('what ended generations cost in the current budget period'),
+    periodStart: Millis.describe('start of the current budget period; 0 for `total` or without a budget'),
+  }),
+});
+type Flat<T> = { [K in keyof T]: T[K] };
+// The same check for the tenant (an intersection type in contracts, hence Flat).
+const tenantSchemaInSync: Same<z.infer<typeof TenantSchema>, Flat<Tenant>> = true;
+void tenantSchemaInSync;
 
 export const CreateGenerationResult = z.object({
   id: GenerationId,

@@ -3,14 +3,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger, type Logger } from '@reelay/core';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import { DEFAULT_BODY_LIMIT_BYTES } from './api-config.ts';
+import { type ApiToken, DEFAULT_BODY_LIMIT_BYTES } from './api-config.ts';
 import type { ApiProducer } from './api-deps.ts';
-import { bearerChallenge, createTokenCheck } from './auth.ts';
+import { bearerChallenge, createTokenCheck, OPERATOR } from './auth.ts';
 import { DEFAULT_HEARTBEAT_MS, registerEventsRoute } from './events-route.ts';
 import { registerGenerationRoutes } from './generation-routes.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { instanceOf, problem, problemOfError, sendProblem } from './problem.ts';
 import { createStateHub, type StateHub } from './state-hub.ts';
+import { registerTenantRoutes } from './tenant-routes.ts';
 
 const HEALTH_PING_TIMEOUT_MS = 2_000;
 /** Routes anyone may call: load balancers probe health, code generators fetch the document. */
@@ -18,9 +19,12 @@ const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/openapi.json']
 
 export type ApiServerOptions = {
   producer: ApiProducer;
-  /** Accepted bearer tokens; empty only together with `allowNoAuth`. */
-  tokens: readonly string[];
-  /** Serve without auth when `tokens` is empty (startApi allows it on loopback only). @defaultValue false */
+  /**
+   * Accepted bearer tokens, each bound to a tenant (`{ token, tenant }`, tenant `*` for an
+   * operator); a bare string is a token of tenant `default`. Empty only together with `allowNoAuth`.
+   */
+  tokens: readonly (string | ApiToken)[];
+  /** Serve without auth when `tokens` is empty, every caller an operator (startApi allows it on loopback only). @defaultValue false */
   allowNoAuth?: boolean;
   /** @defaultValue 1 MiB */
   bodyLimitBytes?: number;
@@ -62,11 +66,21 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   const streams = new Set<ServerResponse>();
   const checkToken = opts.tokens.length ? createTokenCheck(opts.tokens) : undefined;
 
+  // Set for every request by the hook below; a route reads it to scope what the caller sees.
+  app.decorateRequest('caller');
   // onRequest runs before the body is read: an unauthenticated client cannot make us parse anything.
   app.addHook('onRequest', async (request, reply) => {
-    if (!checkToken || PUBLIC_ROUTES.has(request.routeOptions.url ?? '')) return;
+    if (!checkToken) {
+      // Without auth (loopback only) every caller is an operator.
+      request.caller = OPERATOR;
+      return;
+    }
+    if (PUBLIC_ROUTES.has(request.routeOptions.url ?? '')) return;
     const verdict = checkToken(request.headers.authorization);
-    if (verdict.ok) return;
+    if (verdict.ok) {
+      request.caller = verdict.caller;
+      return;
+    }
     reply.header('www-authenticate', bearerChallenge(verdict.reason));
     const detail =
       verdict.reason === 'missing'
@@ -87,6 +101,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   });
 
   registerGenerationRoutes(app, producer);
+  registerTenantRoutes(app, producer);
   registerEventsRoute(app, {
     producer,
     hub,

@@ -24,6 +24,7 @@ export async function startApi(config: ApiConfig, opts: { logger?: Logger } = {}
     idempotencyTtlS: config.idempotencyTtlS,
     recordRetentionS: config.recordRetentionS,
     retry: config.retry,
+    pricesUsdPerSecond: config.pricesUsdPerSecond,
     ...(config.webhook.defaultUrl ? { webhookDefaultUrl: config.webhook.defaultUrl } : {}),
   });
   const app = createApiServer({

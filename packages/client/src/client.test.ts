@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createClient,
   eventIdOf,
+  isBudgetExceededProblem,
   isReelayApiError,
   isReelayRequestError,
   ReelayApiError,
@@ -139,6 +140,58 @@ describe('create, get, cancel', () => {
     expect(await client.cancel('gen_x')).toEqual({ id: 'gen_x', state: 'succeeded', canceled: false });
     expect(await client.cancel('gen_y')).toBeUndefined();
     expect(f.calls.every((c) => c.method === 'DELETE')).toBe(true);
+  });
+});
+
+describe('tenants', () => {
+  const tenant = {
+    name: 'acme corp',
+    weight: 2,
+    maxInFlight: null,
+    budget: { limitUsd: 5, period: 'day' },
+    paused: false,
+    usage: { queued: 0, inFlight: 0, reservedUsd: 0, spentUsd: 0, periodStart: 0 },
+  };
+
+  it('getTenant reads and setTenant puts the settings as JSON, the name escaped', async () => {
+    const f = fakeFetch(json(200, tenant), json(200, { ...tenant, weight: 3 }));
+    const client = createClient({ baseUrl: BASE, token: TOKEN, fetch: f.fn });
+    expect(await client.getTenant('acme corp')).toEqual(tenant);
+    expect(await client.setTenant('acme corp', { weight: 3, maxInFlight: null })).toMatchObject({
+      weight: 3,
+    });
+    const [get, put] = f.calls;
+    expect(get).toMatchObject({ method: 'GET', url: 'http://reelay.test/v1/tenants/acme%20corp' });
+    expect(put).toMatchObject({ method: 'PUT', url: 'http://reelay.test/v1/tenants/acme%20corp' });
+    expect(put!.headers).toMatchObject({
+      authorization: `Bearer ${TOKEN}`,
+      'content-type': 'application/json',
+    });
+    expect(JSON.parse(put!.body!)).toEqual({ weight: 3, maxInFlight: null });
+  });
+
+  it('a 404 or 403 on a tenant is a ReelayApiError', async () => {
+    const f = fakeFetch(problem(404, 'REELAY_API_NOT_FOUND'), problem(403, 'REELAY_API_BAD_REQUEST'));
+    const client = createClient({ baseUrl: BASE, token: TOKEN, fetch: f.fn });
+    expect(await rejection(client.getTenant('other'))).toMatchObject({ status: 404 });
+    expect(await rejection(client.setTenant('acme', { paused: true }))).toMatchObject({ status: 403 });
+  });
+
+  it('create sends a tenant in the body; a budget refusal carries its fields in problem', async () => {
+    const refusal = { tenant: 'acme', limitUsd: 1, spentUsd: 0.9, reservedUsd: 0, requestedUsd: 0.5 };
+    const f = fakeFetch(problem(402, 'REELAY_BUDGET_EXCEEDED', refusal));
+    const err = await rejection(
+      createClient({ baseUrl: BASE, token: TOKEN, fetch: f.fn }).create(request, { tenant: 'acme' }),
+    );
+    expect(JSON.parse(f.calls[0]!.body!)).toEqual({ request, tenant: 'acme' });
+    expect(isReelayApiError(err)).toBe(true);
+    if (!isReelayApiError(err)) return;
+    expect(err).toMatchObject({ status: 402, code: 'REELAY_BUDGET_EXCEEDED' });
+    expect(isBudgetExceededProblem(err.problem)).toBe(true);
+    if (isBudgetExceededProblem(err.problem)) expect(err.problem.requestedUsd).toBe(0.5);
+    expect(err.problem).toMatchObject(refusal);
+    expect(isBudgetExceededProblem({ ...err.problem, limitUsd: '1' })).toBe(false);
+    expect(isBudgetExceededProblem({ ...err.problem, code: 'REELAY_INVALID_REQUEST' })).toBe(false);
   });
 });
 

@@ -5,6 +5,8 @@ import {
   type GenerationStatus,
   isTerminal,
   type Metadata,
+  type Tenant,
+  type TenantSettingsPatch,
   type WebhookTarget,
 } from '@reelay/contracts';
 import { type ProblemDetails, ReelayApiError, ReelayRequestError } from './errors.ts';
@@ -17,7 +19,7 @@ export type ClientOptions = {
   token: string;
   /** @defaultValue the global `fetch` */
   fetch?: typeof fetch;
-  /** Per request: until the body of create/get/cancel is read, until the headers of events. @defaultValue 10 000 */
+  /** Per request: until the body of create/get/cancel/getTenant/setTenant is read, until the headers of events. @defaultValue 10 000 */
   timeoutMs?: number;
   /** events(): how a dropped stream is reconnected. */
   reconnect?: {
@@ -38,6 +40,11 @@ export type CreateOptions = {
   metadata?: Metadata;
   /** 1 (highest) to 2 097 152. */
   priority?: number;
+  /**
+   * The tenant to enqueue for: operator tokens (`token:*`) only. A tenant's token always enqueues
+   * for its own tenant, so leave this out with one (naming another tenant is a 403).
+   */
+  tenant?: string;
 };
 
 export type CreateResult = { id: string; state: GenerationState; created: boolean };
@@ -65,6 +72,16 @@ export type ReelayClient = {
   cancel(id: string): Promise<CancelResult | undefined>;
   /** The current state, then every change, ending after a terminal state; reconnects when the stream drops. */
   events(id: string, options?: EventsOptions): AsyncGenerator<StateEvent, void, undefined>;
+  /**
+   * A tenant's settings and usage. A tenant's token reads only its own tenant (another name is a
+   * 404 `ReelayApiError`); an operator token reads any.
+   */
+  getTenant(name: string): Promise<Tenant>;
+  /**
+   * Changes a tenant's settings (operator tokens only, else a 403 `ReelayApiError`): fields left
+   * out keep their value, `null` clears a cap or a budget. Resolves to the changed tenant.
+   */
+  setTenant(name: string, settings: TenantSettingsPatch): Promise<Tenant>;
 };
 
 /** The SSE id the API gives a state event (`<at>-<state>`): pass it as `lastEventId` to resume. */
@@ -143,6 +160,7 @@ export function createClient(options: ClientOptions): ReelayClient {
   const idleTimeoutMs = options.reconnect?.idleTimeoutMs ?? 45_000;
   const auth = { authorization: `Bearer ${options.token}` };
   const generation = (id: string) => `/v1/generations/${encodeURIComponent(id)}`;
+  const tenant = (name: string) => `/v1/tenants/${encodeURIComponent(name)}`;
 
   /**
    * One request. `read` runs under the timeout (create/get/cancel read the body there); for a
@@ -239,6 +257,30 @@ export function createClient(options: ClientOptions): ReelayClient {
           )
             return { id, state: state as GenerationState, canceled: false };
           throw err;
+        }),
+      );
+    },
+
+    getTenant(name) {
+      return send(
+        'GET',
+        tenant(name),
+        {},
+        json('GET', async (res, problem) => {
+          if (res.status === 200) return (await res.json()) as Tenant;
+          throw await problem();
+        }),
+      );
+    },
+
+    setTenant(name, settings) {
+      return send(
+        'PUT',
+        tenant(name),
+        { headers: { 'content-type': 'application/json' }, body: JSON.stringify(settings) },
+        json('PUT', async (res, problem) => {
+          if (res.status === 200) return (await res.json()) as Tenant;
+          throw await problem();
         }),
       );
     },

@@ -28,7 +28,11 @@ export class ReelayApiError extends Error {
   readonly instance: string | undefined;
   readonly code: string;
   readonly errors: FieldIssue[] | undefined;
-  /** The whole problem, extension members included (`existingId`, `state`, `limitBytes`). */
+  /**
+   * The whole problem, extension members included (`existingId`, `state`, `limitBytes`; for a
+   * 402 `REELAY_BUDGET_EXCEEDED`, `tenant`, `limitUsd`, `spentUsd`, `reservedUsd` and
+   * `requestedUsd`, typed by `isBudgetExceededProblem`).
+   */
   readonly problem: ProblemDetails;
 
   constructor(problem: ProblemDetails) {
@@ -44,6 +48,30 @@ export class ReelayApiError extends Error {
   }
 }
 export const isReelayApiError = brandError('client.api-error', ReelayApiError);
+
+/**
+ * A 402 from `create`: the generation's estimated cost would take the tenant's spent and
+ * reserved cost over its budget for the period (US dollars); nothing was enqueued.
+ */
+export type BudgetExceededProblem = ProblemDetails & {
+  code: 'REELAY_BUDGET_EXCEEDED';
+  tenant: string;
+  limitUsd: number;
+  spentUsd: number;
+  reservedUsd: number;
+  requestedUsd: number;
+};
+
+/** Whether a problem (a `ReelayApiError`'s `problem`) is a budget refusal, with its fields typed. */
+export function isBudgetExceededProblem(problem: ProblemDetails): problem is BudgetExceededProblem {
+  return (
+    problem.code === 'REELAY_BUDGET_EXCEEDED' &&
+    typeof problem.tenant === 'string' &&
+    (['limitUsd', 'spentUsd', 'reservedUsd', 'requestedUsd'] as const).every(
+      (k) => typeof problem[k] === 'number',
+    )
+  );
+}
 
 /**
  * The request got no answer: the connection failed, or no response came within `timeoutMs`.

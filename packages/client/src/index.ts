@@ -1,9 +1,14 @@
 export type {
+  BudgetPeriod,
   FieldIssue,
   GenerationRequest,
   GenerationState,
   GenerationStatus,
   Metadata,
+  Tenant,
+  TenantBudget,
+  TenantSettingsPatch,
+  TenantUsage,
   WebhookTarget,
 } from '@reelay/contracts';
 export {
@@ -18,6 +23,8 @@ export {
   type StateEvent,
 } from './client.ts';
 export {
+  type BudgetExceededProblem,
+  isBudgetExceededProblem,
   isReelayApiError,
   isReelayRequestError,
   type ProblemDetails,
