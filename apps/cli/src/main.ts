@@ -14,6 +14,8 @@ commands:
   simulator            run the Vtrix-compatible upstream (SIM_* variables)
   enqueue [file]       enqueue a generation request read from a JSON file or stdin; prints {"id": …}
   status <id>          print a generation's status record as JSON
+  tenant list          print every tenant: weight, cap, paused, queued, in flight, spend
+  tenant show|set <n>  print a tenant, or change its weight, cap, budget or pause (tenant --help)
 
 Configuration comes from environment variables: see README.md or .env.example.`;
 
@@ -27,6 +29,7 @@ const commands: Record<string, () => Promise<Command>> = {
   simulator: async () => (await import('./commands/simulator.ts')).runSimulator,
   enqueue: async () => (await import('./commands/enqueue.ts')).runEnqueue,
   status: async () => (await import('./commands/status.ts')).runStatus,
+  tenant: async () => (await import('./commands/tenant.ts')).runTenant,
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -30,7 +30,12 @@ const DESCRIPTIONS: Record<StageName, string> = {
  * retries from its UI without going read-only (which would drop retries too), so its other
  * buttons stay visible and answer with the refusal.
  */
-export function boardPlugin(queues: StageQueues, basePath: string, logger?: Logger): FastifyPluginCallback {
+export function boardPlugin(
+  queues: StageQueues,
+  basePath: string,
+  logger?: Logger,
+  opts: { tenantsPage?: boolean } = {},
+): FastifyPluginCallback {
   const server = new FastifyAdapter();
   server.setBasePath(basePath || '/');
   createBullBoard({
@@ -40,7 +45,10 @@ export function boardPlugin(queues: StageQueues, basePath: string, logger?: Logg
       uiConfig: {
         boardTitle: 'Reelay',
         hideDocsLink: true,
-        miscLinks: [{ text: 'Find a generation', url: boardUrls.find(basePath) }],
+        miscLinks: [
+          { text: 'Find a generation', url: boardUrls.find(basePath) },
+          ...(opts.tenantsPage ? [{ text: 'Tenants', url: boardUrls.tenants(basePath) }] : []),
+        ],
       },
       handlerHooks: {
         before: refuseUnsafeActions(logger),

@@ -28,6 +28,8 @@ describe('authentication', () => {
     ['/find', 200],
     ['/find?q=x', 404],
     ['/find.json?q=x', 404],
+    ['/tenants', 200],
+    ['/tenants.json', 200],
     ['/no-such-page', 404],
   ];
 
@@ -81,7 +83,7 @@ describe('authentication', () => {
 });
 
 describe('the board', () => {
-  it('shows the four stage queues with retries of failed jobs only and links to the find page', async () => {
+  it('shows the four stage queues with retries of failed jobs only and links to the find and tenants pages', async () => {
     const res = await f.app.inject({ method: 'GET', url: '/api/queues', headers: OK });
     const queues = res.json().queues as Array<{
       name: string;
@@ -98,7 +100,9 @@ describe('the board', () => {
       ['submit', true, false, false],
     ]);
     const page = await f.app.inject({ method: 'GET', url: '/', headers: OK });
-    expect(page.body).toContain('"miscLinks":[{"text":"Find a generation","url":"/find"}]');
+    expect(page.body).toContain(
+      '"miscLinks":[{"text":"Find a generation","url":"/find"},{"text":"Tenants","url":"/tenants"}]',
+    );
   });
 
   it('redacts signed URLs and secrets in failed reasons, stack traces, data, return values and logs', async () => {

@@ -11,14 +11,18 @@ import type { DashboardAuth } from './auth-mode.ts';
 import { basicAuthMatches, WWW_AUTHENTICATE } from './basic-auth.ts';
 import { boardPlugin } from './board.ts';
 import { findRoutes } from './find-routes.ts';
+import { createFormTokens } from './form-guard.ts';
 import { normalizeBasePath } from './job-links.ts';
+import { type TenantAdmin, tenantRoutes } from './tenant-routes.ts';
 
 export type DashboardOptions = {
   /** The four stage queues. @defaultValue the producer's */
   queues?: StageQueues;
   /** The status store, for "find a generation". @defaultValue the producer's */
   store?: StatusStore;
-  /** Where queues and store come from when they are not given. */
+  /** The tenants page's reads and Pause/Resume. @defaultValue the producer (no page without either) */
+  tenants?: TenantAdmin;
+  /** Where queues, store and tenants come from when they are not given. */
   producer?: Producer;
   auth: DashboardAuth;
   logger: Logger;
@@ -29,12 +33,14 @@ export type DashboardOptions = {
 /**
  * The operators' dashboard as a fastify instance (not listening: call `listen`, or `inject` in
  * tests): bull-board over the four stage queues at `<base>/`, and "find a generation" at
- * `<base>/find`. One onRequest hook at the root guards every route — bull-board's pages, API and
- * static files, the find pages, and the 404 handler.
+ * `<base>/find`, and the tenants page at `<base>/tenants`. One onRequest hook at the root guards
+ * every route — bull-board's pages, API and static files, the find and tenants pages, the tenant
+ * actions, and the 404 handler.
  */
 export function createDashboard(opts: DashboardOptions): FastifyInstance {
   const queues = opts.queues ?? opts.producer?.ops.queues;
   const store = opts.store ?? opts.producer?.ops.store;
+  const tenants = opts.tenants ?? opts.producer;
   if (!queues || !store) throw new TypeError('createDashboard: pass queues and store, or a producer');
   const basePath = normalizeBasePath(opts.basePath);
   const app = Fastify({
@@ -48,8 +54,14 @@ export function createDashboard(opts: DashboardOptions): FastifyInstance {
     opts.logger.error({ err, method: req.method, url: req.url }, 'dashboard request failed');
   });
   const prefix = basePath ? { prefix: basePath } : {};
-  app.register(boardPlugin(queues, basePath, opts.logger), prefix);
-  app.register(findRoutes({ queues, store, basePath }), prefix);
+  const tenantsPage = tenants !== undefined;
+  app.register(boardPlugin(queues, basePath, opts.logger, { tenantsPage }), prefix);
+  app.register(findRoutes({ queues, store, basePath, tenantsPage }), prefix);
+  if (tenants)
+    app.register(
+      tenantRoutes({ tenants, basePath, tokens: createFormTokens(), logger: opts.logger }),
+      prefix,
+    );
   return app;
 }
 

@@ -23,6 +23,8 @@ function failedGeneration(): GenerationStatus {
     request: {
       input: { prompt: EVIL, media: [{ type: 'first_frame', url: 'https://example.com/cat.png' }] },
     },
+    tenant: 'acme',
+    cost: { estimatedUsd: 0.75, actualUsd: 0.5 },
     idempotencyKey: `order-${EVIL}`,
     webhook: { url: `https://hooks.example.com/${EVIL}` },
     metadata: { note: EVIL },
@@ -83,6 +85,8 @@ describe('findPage', () => {
     const page = findPage(found(failedGeneration()), '/ops');
     expect(page).toContain('<span id="state" class="state state-failed">failed</span>');
     expect(page).toContain('<dd id="error-stage">sink</dd>');
+    expect(page).toContain('<span id="tenant">acme</span>');
+    expect(page).toContain('estimated 0.75 USD, actual 0.50 USD');
     expect(page).toContain('REELAY_S3_UNAVAILABLE');
     for (const s of ['queued', 'running', 'copying']) expect(page).toContain(`state-${s}">${s}</span>`);
     expect(page).toContain('2026-11-24T04:30:01.200Z');

@@ -1,10 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { type FindDeps, findGeneration } from './find-generation.ts';
 import { findPage } from './find-page.ts';
-
-/** The page has no script and loads nothing: a strict policy costs nothing. */
-const PAGE_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+import { PAGE_CSP } from './page-layout.ts';
 
 type FindQuery = { Querystring: { q?: string | string[] } };
 
@@ -12,7 +9,7 @@ type FindQuery = { Querystring: { q?: string | string[] } };
  * `<base>/find?q=` (HTML) and `<base>/find.json?q=` (JSON): a generation by id or idempotency
  * key, its status record redacted, and links to its jobs in bull-board.
  */
-export function findRoutes(deps: FindDeps): FastifyPluginAsync {
+export function findRoutes(deps: FindDeps & { tenantsPage?: boolean }): FastifyPluginAsync {
   return async (app) => {
     app.get<FindQuery>('/find', async (req, reply) => {
       const q = firstOf(req.query.q);
@@ -22,7 +19,7 @@ export function findRoutes(deps: FindDeps): FastifyPluginAsync {
         .header('cache-control', 'no-store')
         .header('content-security-policy', PAGE_CSP)
         .type('text/html; charset=utf-8')
-        .send(findPage(result, deps.basePath));
+        .send(findPage(result, deps.basePath, { tenants: deps.tenantsPage ?? false }));
     });
 
     app.get<FindQuery>('/find.json', async (req, reply) => {

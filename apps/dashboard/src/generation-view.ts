@@ -45,11 +45,16 @@ function errorView(g: GenerationStatus, jobs: FoundJob[]): SafeHtml {
 
 function summaryView(g: GenerationStatus): SafeHtml {
   const rows: Array<[string, string | SafeHtml | undefined]> = [
+    ['Tenant', html`<span id="tenant">${g.tenant}</span>`],
     ['Idempotency key', g.idempotencyKey],
     ['Created', time(g.createdAt)],
     ['Updated', time(g.updatedAt)],
     ['Deadline', g.deadlineAt ? time(g.deadlineAt) : undefined],
     ['Priority', g.priority === undefined ? undefined : String(g.priority)],
+    [
+      'Cost',
+      `estimated ${g.cost.estimatedUsd.toFixed(2)} USD${g.cost.actualUsd === undefined ? '' : `, actual ${g.cost.actualUsd.toFixed(2)} USD`}`,
+    ],
     [
       'Upstream task id',
       g.upstream.taskId ? html`<code id="task-id">${g.upstream.taskId}</code>` : undefined,

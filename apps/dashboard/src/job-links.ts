@@ -34,4 +34,7 @@ export const boardUrls = {
   job: (base: string, queueName: string, jobId: string) =>
     `${base}/queue/${encodeURIComponent(queueName)}/${encodeURIComponent(jobId)}`,
   find: (base: string, q?: string) => `${base}/find${q ? `?q=${encodeURIComponent(q)}` : ''}`,
+  /** The dashboard's tenants page, and where its Pause and Resume forms post. */
+  tenants: (base: string) => `${base}/tenants`,
+  tenantAction: (base: string, action: 'pause' | 'resume') => `${base}/tenants/${action}`,
 };

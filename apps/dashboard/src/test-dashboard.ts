@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createLogger } from '@reelay/core';
 import { createProducer, type Producer } from '@reelay/producer';
 import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
 import { deletePrefix } from '../../../test/support/cleanup.ts';
 import type { DashboardAuth } from './auth-mode.ts';
@@ -49,6 +50,11 @@ export function useDashboard(): DashboardFixture {
       createDashboard({ producer: fixture.producer, auth, logger, ...(basePath ? { basePath } : {}) }),
   };
   beforeAll(async () => {
+    // As every worker does at start: say what MAX_IN_FLIGHT is (0: no limit), so the gate an
+    // enqueue runs grants at once and the generation's submit job exists, as the pages expect.
+    const redis = new Redis(REDIS_URL);
+    await redis.hset(`${prefix}:gate`, 'max', 0);
+    await redis.quit();
     producer = createProducer({ redisUrl: REDIS_URL, prefix, allowPrivateNetworks: true });
     app = fixture.dashboard({ kind: 'basic', user: USER, password: PASSWORD });
     await app.ready();

@@ -1,13 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { Metrics, StageQueues } from '@reelay/core';
-import type { Worker } from 'bullmq';
+import type { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 const DEPTH_STATES = ['waiting', 'active', 'delayed', 'failed', 'prioritized'] as const;
 
 /**
  * `/metrics` (Prometheus), `/healthz` (the process answers) and `/readyz` (Redis answers and
- * every stage worker is running) on METRICS_PORT. Queue depths are read per scrape.
+ * every stage worker is running) on METRICS_PORT. Queue depths and tenant figures are read per
+ * scrape.
  */
 export async function startHealthServer(opts: {
   port: number;
@@ -16,8 +17,11 @@ export async function startHealthServer(opts: {
   queues: StageQueues;
   workers: Worker[];
   redis: Redis;
+  /** REELAY_QUEUE_PREFIX, for the tenant figures. @defaultValue the stage queues' prefix (the same) */
+  prefix?: string;
 }): Promise<Server & { url: string }> {
   const { metrics, queues } = opts;
+  const prefix = opts.prefix ?? queuePrefix(queues.submit);
   async function readDepths(): Promise<void> {
     let inFlight = 0;
     for (const [name, queue] of Object.entries(queues)) {
@@ -51,8 +55,8 @@ export async function startHealthServer(opts: {
       return;
     }
     if (path === '/metrics') {
-      readDepths()
-        .catch(() => {})
+      // Each read keeps its last values when Redis fails it: the scrape still answers.
+      Promise.all([readDepths().catch(() => {}), metrics.collectTenants(opts.redis, prefix).catch(() => {})])
         .then(() => opts.metrics.registry.metrics())
         .then(
           (text) => reply(200, text, opts.metrics.registry.contentType),
@@ -69,4 +73,10 @@ export async function startHealthServer(opts: {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   return Object.assign(server, { url: `http://${opts.host ?? '127.0.0.1'}:${port}` });
+}
+
+/** The key prefix a stage queue was made with: BullMQ qualifies its name as `<prefix>:<name>`. */
+function queuePrefix(queue: Queue): string {
+  const suffix = `:${queue.name}`;
+  return queue.qualifiedName.endsWith(suffix) ? queue.qualifiedName.slice(0, -suffix.length) : 'reelay';
 }

@@ -1,15 +1,49 @@
+import type { Redis } from 'ioredis';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  readTenantSnapshot,
+  setTenantSeries,
+  TENANT_SERIES_LIMIT,
+  type TenantSeries,
+} from './tenant-metrics.ts';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
 /**
- * Reelay's Prometheus series. One registry per process (tests make their own). Queue depths
- * and event-loop figures are read at scrape time; the rest are counted where they happen.
+ * Reelay's Prometheus series. One registry per process (tests make their own). Queue depths,
+ * tenant figures and event-loop figures are read at scrape time; the rest are counted where
+ * they happen.
  */
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
   if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'reelay_process_' });
   const registers = [registry];
+  const firstTenants = `read at scrape time; only the first ${TENANT_SERIES_LIMIT} tenants by name, see reelay_tenants`;
+  const tenantSeries: TenantSeries = {
+    queued: new Gauge({
+      name: 'reelay_tenant_queued',
+      help: `Generations waiting in the tenant's queue for an upstream slot (${firstTenants})`,
+      labelNames: ['tenant'],
+      registers,
+    }),
+    inFlight: new Gauge({
+      name: 'reelay_tenant_in_flight',
+      help: `Generations of the tenant holding an upstream slot (${firstTenants})`,
+      labelNames: ['tenant'],
+      registers,
+    }),
+    spend: new Counter({
+      name: 'reelay_tenant_spend_usd_total',
+      help: `US dollars the tenant's ended generations cost, all time (${firstTenants})`,
+      labelNames: ['tenant'],
+      registers,
+    }),
+    known: new Gauge({
+      name: 'reelay_tenants',
+      help: `Tenants known; above ${TENANT_SERIES_LIMIT}, the reelay_tenant_* series cover the first ${TENANT_SERIES_LIMIT} by name only`,
+      registers,
+    }),
+  };
   return {
     registry,
     jobs: new Counter({
@@ -60,5 +94,10 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       help: 'Upstream tasks being polled (poll jobs waiting, delayed or active)',
       registers,
     }),
+    tenants: tenantSeries,
+    /** Reads the tenants under `prefix` and replaces their series (call it at scrape time). */
+    async collectTenants(redis: Redis, prefix: string): Promise<void> {
+      setTenantSeries(tenantSeries, await readTenantSnapshot(redis, prefix));
+    },
   };
 }

@@ -13,6 +13,8 @@ export function producerFromEnv(): Producer | undefined {
       recordRetentionS: c.recordRetentionS,
       retry: c.retry,
       generationDeadlineMs: c.generationDeadlineMs,
+      // The estimate `reelay enqueue` reserves against the tenant's budget.
+      pricesUsdPerSecond: c.pricesUsdPerSecond,
       ...(c.webhook.defaultUrl ? { webhookDefaultUrl: c.webhook.defaultUrl } : {}),
     });
   } catch (e) {
