@@ -1,9 +1,4 @@
-import {
-  type FieldIssue,
-  isReelayValidationError,
-  parseEnqueueOptions,
-  parseGenerationRequest,
-} from '@reelay/contracts';
+import { type FieldIssue, issuesOf, parseEnqueueOptions, parseGenerationRequest } from '@reelay/contracts';
 
 /**
  * The body of `POST /v1/generations`: `{ request, webhook?, metadata?, priority?, tenant? }`,
@@ -34,16 +29,6 @@ export const toBodyIssues = (issues: readonly FieldIssue[]): FieldIssue[] =>
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function issuesOf(parse: () => unknown): FieldIssue[] {
-  try {
-    parse();
-    return [];
-  } catch (e) {
-    if (isReelayValidationError(e)) return e.issues;
-    throw e;
-  }
-}
 
 export function splitCreateBody(body: unknown, idempotencyKey: string | undefined): CreateBodyResult {
   if (!isPlainObject(body))

@@ -7,6 +7,7 @@
 import {
   type FieldIssue,
   isReelayValidationError,
+  issuesOf,
   parseTenantName,
   parseTenantSettingsPatch,
   type TenantSettingsPatch,
@@ -35,16 +36,6 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 /** The producer names the tenant's name `name`; the API points at the path parameter. */
 const toRouteIssues = (issues: readonly FieldIssue[]): FieldIssue[] =>
   issues.map((i) => (i.path === 'name' ? { ...i, path: NAME_PARAM_PATH } : i));
-
-function issuesOf(parse: () => unknown): FieldIssue[] {
-  try {
-    parse();
-    return [];
-  } catch (e) {
-    if (isReelayValidationError(e)) return e.issues;
-    throw e;
-  }
-}
 
 /** Every problem of a PUT: the name in the path and each field of the body. */
 export function checkTenantPut(

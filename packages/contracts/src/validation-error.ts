@@ -55,3 +55,14 @@ export function toFieldIssues(issues: ReadonlyArray<z.core.$ZodIssue>, prefix = 
   }
   return out;
 }
+
+/** The field issues a parse throws (a ReelayValidationError's), or none: to collect every problem at once. */
+export function issuesOf(parse: () => unknown): FieldIssue[] {
+  try {
+    parse();
+    return [];
+  } catch (e) {
+    if (isReelayValidationError(e)) return e.issues;
+    throw e;
+  }
+}

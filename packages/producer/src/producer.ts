@@ -4,11 +4,10 @@ import {
   DEFAULT_TENANT,
   type EnqueueOptions,
   estimateMicroUsd,
-  type FieldIssue,
   type GenerationRequest,
   type GenerationState,
   type GenerationStatus,
-  isReelayValidationError,
+  issuesOf,
   newGenerationId,
   type Prices,
   parseTenantName,
@@ -107,17 +106,6 @@ export interface Producer {
   listTenants(): Promise<Tenant[]>;
   readonly ops: ProducerOps;
   close(): Promise<void>;
-}
-
-/** The field issues a parse throws, or none. */
-function issuesOf(parse: () => unknown): FieldIssue[] {
-  try {
-    parse();
-    return [];
-  } catch (e) {
-    if (isReelayValidationError(e)) return e.issues;
-    throw e;
-  }
 }
 
 /** The SDK backend services import to enqueue generations and follow them. */
