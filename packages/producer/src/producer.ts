@@ -81,7 +81,7 @@ export type ProducerOps = {
 export type EnqueueItem = { request: GenerationRequest | unknown; options?: EnqueueOptions | unknown };
 
 export interface Producer {
-  /** Resolves once Redis holds the job. Throws ReelayValidationError listing every problem. */
+  /** Resolves once Redis holds the generation in its tenant's queue (budget reserved). Throws ReelayValidationError listing every problem. */
   enqueue(request: GenerationRequest | unknown, options?: EnqueueOptions | unknown): Promise<EnqueueResult>;
   /** Validates all, enqueues all or none. */
   enqueueMany(items: ReadonlyArray<EnqueueItem>): Promise<EnqueueResult[]>;
