@@ -41,12 +41,9 @@ export const invalidRequest = (issues: readonly FieldIssue[], instance: string):
 export const generationNotFound = (id: string, instance: string): Problem =>
   problem('generation-not-found', `no generation ${id}`, instance, { id });
 
-/**
- * 403: the token may not do this. There is no code of its own in the catalogue yet, so it is a
- * `bad-request` problem (REELAY_API_BAD_REQUEST, "another 4xx") with status 403.
- */
+/** 403: the token may not do this (another tenant's work, or an operator's route). */
 export const forbidden = (detail: string, instance: string): Problem =>
-  problem('bad-request', detail, instance, { status: 403 });
+  problem('forbidden', detail, instance);
 
 const usd = (n: number) => n.toFixed(2);
 

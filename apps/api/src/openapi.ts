@@ -166,9 +166,9 @@ const generationNotFound = (instance: string) =>
     { kind: 'generation-not-found', detail: `no generation ${EXAMPLE_ID}`, extensions: { id: EXAMPLE_ID } },
   ]);
 
-/** A 403: what the token may not do (a `bad-request` problem with status 403). */
+/** A 403: what the token may not do. */
 const forbiddenResponse = (instance: string, description: string, detail: string) =>
-  problemResponse(instance, description, [{ kind: 'bad-request', detail, extensions: { status: 403 } }]);
+  problemResponse(instance, description, [{ kind: 'forbidden', detail }]);
 const EXAMPLE_REFUSAL = {
   tenant: EXAMPLE_TENANT,
   limitUsd: 500,
@@ -213,7 +213,7 @@ export function buildOpenApiDocument(): JsonObject {
       title: 'Reelay API',
       version: API_VERSION,
       description:
-        "Enqueue Wan 2.7 image-to-video generations and follow them. Every error is application/problem+json (RFC 9457): branch on `type` or `code`, never on `title` or `detail`. A path or method that is not listed here answers 404 `urn:reelay:problem:not-found` (`REELAY_API_NOT_FOUND`) to an authenticated client and 401 to any other. A `urn:reelay:problem:bad-request` (`REELAY_API_BAD_REQUEST`) carries the 4xx status of a malformed HTTP request that was refused before any route ran, and status 403 for a request the token may not make (see the bearer scheme for what a tenant's token may do).",
+        "Enqueue Wan 2.7 image-to-video generations and follow them. Every error is application/problem+json (RFC 9457): branch on `type` or `code`, never on `title` or `detail`. A path or method that is not listed here answers 404 `urn:reelay:problem:not-found` (`REELAY_API_NOT_FOUND`) to an authenticated client and 401 to any other. A `urn:reelay:problem:bad-request` (`REELAY_API_BAD_REQUEST`) carries the 4xx status of a malformed HTTP request that was refused before any route ran; a request the token may not make is a 403 `urn:reelay:problem:forbidden` (`REELAY_API_FORBIDDEN`; see the bearer scheme for what a tenant's token may do).",
     },
     // The document is served by the API it describes, so `/` resolves against wherever it was
     // fetched from (OpenAPI 3.1 §4.8.5); the second entry is `reelay api` with its defaults.
@@ -454,7 +454,7 @@ export function buildOpenApiDocument(): JsonObject {
             '404': problemResponse(
               TENANT_INSTANCE,
               "Not the token's own tenant (operator tokens read any), or not a tenant name",
-              [{ kind: 'not-found', detail: `no tenant ${EXAMPLE_TENANT}` }],
+              [{ kind: 'tenant-not-found', detail: `no tenant ${EXAMPLE_TENANT}` }],
             ),
             ...authenticated(TENANT_INSTANCE),
           },

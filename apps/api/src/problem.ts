@@ -12,6 +12,7 @@ export const PROBLEMS = {
   'malformed-json': { status: 400, title: 'The body is not valid JSON', code: 'REELAY_API_MALFORMED_JSON' },
   'bad-request': { status: 400, title: 'Bad request', code: 'REELAY_API_BAD_REQUEST' },
   unauthorized: { status: 401, title: 'Authentication required', code: 'REELAY_API_UNAUTHORIZED' },
+  forbidden: { status: 403, title: 'Not allowed for this token', code: 'REELAY_API_FORBIDDEN' },
   'budget-exceeded': {
     status: 402,
     title: "The tenant's budget would be exceeded",
@@ -23,6 +24,7 @@ export const PROBLEMS = {
     title: 'No such generation',
     code: 'REELAY_GENERATION_NOT_FOUND',
   },
+  'tenant-not-found': { status: 404, title: 'No such tenant', code: 'REELAY_TENANT_NOT_FOUND' },
   'idempotency-conflict': {
     status: 409,
     title: 'The idempotency key was used with a different request',

@@ -25,7 +25,7 @@ export const tenantPath = (name: string): string => `/v1/tenants/${name}`;
 export const NAME_PARAM_PATH = 'params.name';
 
 export const tenantNotFound = (name: string, instance: string): Problem =>
-  problem('not-found', `no tenant ${name}`, instance);
+  problem('tenant-not-found', `no tenant ${name}`, instance);
 
 const isJsonContentType = (header: string | undefined): boolean =>
   header?.split(';')[0]?.trim().toLowerCase() === 'application/json';

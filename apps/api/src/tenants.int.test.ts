@@ -78,10 +78,10 @@ describe('tokens bound to tenants', () => {
     const other = expectProblem(
       await post(ACME_AUTH, { request: validRequest(), tenant: 'default' }),
       403,
-      'bad-request',
+      'forbidden',
     );
     expect(other.detail).toMatch(/belongs to tenant acme and cannot enqueue for tenant default/);
-    expectProblem(await post(AUTH, { request: validRequest(), tenant: 'acme' }), 403, 'bad-request');
+    expectProblem(await post(AUTH, { request: validRequest(), tenant: 'acme' }), 403, 'forbidden');
     expect(await fx.records()).toBe(1);
     expect(await fx.submitJobs()).toBe(1);
   });
@@ -173,9 +173,9 @@ describe('GET /v1/tenants/:name', () => {
       usage: expect.objectContaining({ reservedUsd: 0.5 }),
     });
     expect((await get(AUTH, '/v1/tenants/default')).statusCode).toBe(200);
-    const p = expectProblem(await get(ACME_AUTH, '/v1/tenants/default'), 404, 'not-found');
+    const p = expectProblem(await get(ACME_AUTH, '/v1/tenants/default'), 404, 'tenant-not-found');
     expect(p).toMatchObject({ detail: 'no tenant default', instance: '/v1/tenants/default' });
-    expectProblem(await get(AUTH, '/v1/tenants/acme'), 404, 'not-found');
+    expectProblem(await get(AUTH, '/v1/tenants/acme'), 404, 'tenant-not-found');
   });
 
   it('an operator token reads any tenant, configured or not; a malformed name is a 404', async () => {
@@ -184,8 +184,8 @@ describe('GET /v1/tenants/:name', () => {
       name: 'never.seen',
       weight: 1,
     });
-    expectProblem(await get(OPERATOR_AUTH, `/v1/tenants/${'x'.repeat(65)}`), 404, 'not-found');
-    expectProblem(await get(OPERATOR_AUTH, '/v1/tenants/a%20b'), 404, 'not-found');
+    expectProblem(await get(OPERATOR_AUTH, `/v1/tenants/${'x'.repeat(65)}`), 404, 'tenant-not-found');
+    expectProblem(await get(OPERATOR_AUTH, '/v1/tenants/a%20b'), 404, 'tenant-not-found');
   });
 
   it('needs a token', async () => {
@@ -219,9 +219,9 @@ describe('PUT /v1/tenants/:name', () => {
 
   it('refuses every other token with 403 before reading the body, changing nothing', async () => {
     for (const headers of [ACME_AUTH, AUTH, { authorization: `Bearer ${TOKENS[1]}` }]) {
-      expectProblem(await put(headers, 'acme', { weight: 5 }), 403, 'bad-request');
+      expectProblem(await put(headers, 'acme', { weight: 5 }), 403, 'forbidden');
       // Not even parsed: a malformed body is still a 403, not a 400.
-      const p = expectProblem(await put(headers, 'acme', '{not json'), 403, 'bad-request');
+      const p = expectProblem(await put(headers, 'acme', '{not json'), 403, 'forbidden');
       expect(p.detail).toMatch(/operator token/);
     }
     expect((await fx.producer.getTenant('acme')).weight).toBe(1);

@@ -171,7 +171,7 @@ describe('tenants', () => {
   });
 
   it('a 404 or 403 on a tenant is a ReelayApiError', async () => {
-    const f = fakeFetch(problem(404, 'REELAY_API_NOT_FOUND'), problem(403, 'REELAY_API_BAD_REQUEST'));
+    const f = fakeFetch(problem(404, 'REELAY_TENANT_NOT_FOUND'), problem(403, 'REELAY_API_FORBIDDEN'));
     const client = createClient({ baseUrl: BASE, token: TOKEN, fetch: f.fn });
     expect(await rejection(client.getTenant('other'))).toMatchObject({ status: 404 });
     expect(await rejection(client.setTenant('acme', { paused: true }))).toMatchObject({ status: 403 });

@@ -194,6 +194,11 @@ export const ERRORS = {
     resumable: false,
     meaning: 'the generation has already finished (e.g. a cancel after the end)',
   },
+  REELAY_TENANT_NOT_FOUND: {
+    kind: 'final',
+    resumable: false,
+    meaning: 'no tenant of this name that the token may see',
+  },
   REELAY_API_MALFORMED_JSON: {
     kind: 'final',
     resumable: false,
@@ -205,6 +210,11 @@ export const ERRORS = {
     meaning: 'the HTTP request could not be processed (another 4xx)',
   },
   REELAY_API_UNAUTHORIZED: { kind: 'final', resumable: false, meaning: 'no API token, or an unknown one' },
+  REELAY_API_FORBIDDEN: {
+    kind: 'final',
+    resumable: false,
+    meaning: "the token may not do this (another tenant's work, or a route for operator tokens)",
+  },
   REELAY_API_NOT_FOUND: { kind: 'final', resumable: false, meaning: 'no such API route' },
   REELAY_API_BODY_TOO_LARGE: {
     kind: 'final',
