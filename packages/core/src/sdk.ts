@@ -13,5 +13,5 @@ export {
   type NewGeneration,
   type StatusStore,
 } from './status-store.ts';
-export { createTenantStore, type TenantStore, toTenantFields } from './tenant-store.ts';
+export { createTenantStore, type TenantRepair, type TenantStore, toTenantFields } from './tenant-store.ts';
 export type { StageRetry } from './topology.ts';

@@ -13,6 +13,9 @@ import { recordKeys } from './topology.ts';
 /** Tenant setting fields as the gate stores them; '' deletes one (no cap, no budget, not paused). */
 export type TenantFields = Partial<Record<'w' | 'mif' | 'bl' | 'bp' | 'pz', string>>;
 
+/** What `reconcileTenant` repaired: all zero when the counters matched the records. */
+export type TenantRepair = { slotsFreed: number; queueEntriesDropped: number; reservedChangeUsd: number };
+
 /** A settings patch in the gate's field names (lua/tenant-gate.lua); '' deletes a field. */
 export function toTenantFields(patch: TenantSettingsPatch): TenantFields {
   const fields: TenantFields = {};

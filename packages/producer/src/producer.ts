@@ -29,6 +29,7 @@ import {
   type StageRetry,
   type StatusStore,
   type StoredOptions,
+  type TenantRepair,
   toStatus,
   toTenantFields,
 } from '@reelay/core/sdk';
@@ -76,6 +77,8 @@ export type ProducerOps = {
   queues: StageQueues;
   newSubscriber(): Redis;
   ping(): Promise<string>;
+  /** Repairs a tenant's counters from its records (`reelay tenant reconcile`). */
+  reconcileTenant(name: string): Promise<TenantRepair>;
 };
 
 export type EnqueueItem = { request: GenerationRequest | unknown; options?: EnqueueOptions | unknown };
@@ -200,6 +203,7 @@ export function createProducer(opts: ProducerOptions = {}): Producer {
       queues,
       newSubscriber: (): Redis => redis.duplicate(),
       ping: (): Promise<string> => redis.ping(),
+      reconcileTenant: (name: string) => lifecycle.reconcileTenant(parseTenantName(name, 'name')),
     },
 
     async close(): Promise<void> {

@@ -4,7 +4,7 @@ import { tenantBlock, tenantTable } from '../tenant/tenant-format.ts';
 import { producerFromEnv } from './producer-from-env.ts';
 
 /**
- * `reelay tenant list | show <name> | set <name> [flags]`. Arguments are checked in full before
+ * `reelay tenant list | show <name> | set <name> [flags] | reconcile [<name>]`. Arguments are checked in full before
  * Redis is reached: a bad flag changes nothing and exits 2.
  */
 export async function runTenant(argv: string[]): Promise<number> {
@@ -27,6 +27,19 @@ export async function runTenant(argv: string[]): Promise<number> {
     if (command.kind === 'list') {
       const tenants = await producer.listTenants();
       print(tenants, tenantTable(tenants));
+    } else if (command.kind === 'reconcile') {
+      const names = command.name ? [command.name] : (await producer.listTenants()).map((t) => t.name);
+      const repairs = [];
+      for (const name of names) repairs.push({ name, ...(await producer.ops.reconcileTenant(name)) });
+      print(
+        repairs,
+        repairs
+          .map(
+            (r) =>
+              `${r.name}: ${r.slotsFreed} slot(s) freed, ${r.queueEntriesDropped} queue entr(ies) dropped, reservation ${r.reservedChangeUsd >= 0 ? '+' : ''}${r.reservedChangeUsd.toFixed(2)} USD`,
+          )
+          .join('\n') || 'no tenants',
+      );
     } else if (command.kind === 'show') {
       const tenant = await producer.getTenant(command.name);
       print(tenant, tenantBlock(tenant));

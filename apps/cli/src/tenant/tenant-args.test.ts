@@ -24,8 +24,12 @@ describe('parseTenantArgs: list and show', () => {
   });
 
   it('wants a known subcommand and the right number of names', () => {
-    expect(problems('')).toEqual(['expected a subcommand: list, show <name> or set <name>']);
-    expect(problems('remove acme')).toEqual(["unknown subcommand 'remove': expected list, show or set"]);
+    expect(problems('')).toEqual([
+      'expected a subcommand: list, show <name>, set <name> or reconcile [<name>]',
+    ]);
+    expect(problems('remove acme')).toEqual([
+      "unknown subcommand 'remove': expected list, show, set or reconcile",
+    ]);
     expect(problems('show')).toEqual(['<name>: `reelay tenant show` needs a tenant name']);
     expect(problems('show a b')).toEqual(["unexpected argument 'b': `reelay tenant show` takes one name"]);
     expect(problems('list acme')).toEqual(["unexpected argument 'acme': `reelay tenant list` takes no name"]);
@@ -144,5 +148,14 @@ describe('parseTenantArgs: set', () => {
       '--pause, --resume: give one or the other, not both',
       '--weight: must be an integer from 1 to 100',
     ]);
+  });
+
+  it('reconcile takes one tenant or none (every tenant)', () => {
+    expect(parseTenantArgs(['reconcile'])).toEqual({ ok: true, command: { kind: 'reconcile', json: false } });
+    expect(parseTenantArgs(['reconcile', 'acme', '--json'])).toEqual({
+      ok: true,
+      command: { kind: 'reconcile', name: 'acme', json: true },
+    });
+    expect(parseTenantArgs(['reconcile', 'acme', '--weight', '2'])).toMatchObject({ ok: false });
   });
 });

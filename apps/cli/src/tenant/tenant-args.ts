@@ -12,7 +12,9 @@ export const TENANT_HELP = `usage: reelay tenant list [--json]
        reelay tenant set <name> [--weight N] [--max-in-flight N|none]
                                 [--budget-usd X --period day|month|total | --no-budget]
                                 [--pause | --resume] [--json]
-Reads and changes tenants (fair share, caps, pauses and budgets: see README.md).
+       reelay tenant reconcile [<name>]
+Reads and changes tenants (fair share, caps, pauses and budgets: see README.md). reconcile
+repairs a tenant's counters from its records (every tenant without a name) and says what it fixed.
 --weight N              share of the upstream slots against other tenants, 1-100 (default 1)
 --max-in-flight N|none  this tenant's own cap on generations holding a slot; none removes it
 --budget-usd X          spend limit in US dollars per --period (both together)
@@ -25,7 +27,8 @@ export type TenantCommand =
   | { kind: 'help' }
   | { kind: 'list'; json: boolean }
   | { kind: 'show'; name: string; json: boolean }
-  | { kind: 'set'; name: string; patch: TenantSettingsPatch; json: boolean };
+  | { kind: 'set'; name: string; patch: TenantSettingsPatch; json: boolean }
+  | { kind: 'reconcile'; name?: string; json: boolean };
 
 /** A usage error: what the operator typed that breaks a rule, one message per problem. */
 export type TenantArgsResult = { ok: true; command: TenantCommand } | { ok: false; problems: string[] };
@@ -78,9 +81,12 @@ export function parseTenantArgs(argv: string[]): TenantArgsResult {
   const problems: string[] = [];
 
   if (sub === undefined)
-    return { ok: false, problems: ['expected a subcommand: list, show <name> or set <name>'] };
-  if (sub !== 'list' && sub !== 'show' && sub !== 'set')
-    return { ok: false, problems: [`unknown subcommand '${sub}': expected list, show or set`] };
+    return {
+      ok: false,
+      problems: ['expected a subcommand: list, show <name>, set <name> or reconcile [<name>]'],
+    };
+  if (sub !== 'list' && sub !== 'show' && sub !== 'set' && sub !== 'reconcile')
+    return { ok: false, problems: [`unknown subcommand '${sub}': expected list, show, set or reconcile`] };
 
   if (sub !== 'set') {
     const given = SET_FLAGS.filter((f) => values[f] !== undefined).map((f) => `--${f}`);
@@ -95,7 +101,13 @@ export function parseTenantArgs(argv: string[]): TenantArgsResult {
     return problems.length ? { ok: false, problems } : { ok: true, command: { kind: 'list', json } };
   }
 
+  if (sub === 'reconcile' && names.length === 0)
+    return problems.length ? { ok: false, problems } : { ok: true, command: { kind: 'reconcile', json } };
   const name = nameOf(names, sub, problems);
+  if (sub === 'reconcile')
+    return problems.length || name === undefined
+      ? { ok: false, problems }
+      : { ok: true, command: { kind: 'reconcile', name, json } };
   if (sub === 'show') {
     return problems.length || name === undefined
       ? { ok: false, problems }

@@ -19,6 +19,7 @@ import { DEFAULT_POLL_SCHEDULE, type PollSchedule, pollDelay } from '../poll-sch
 import type { StageQueues } from '../queues.ts';
 import { encodeFailedBy, F, type FailedBy, type RecordCore } from '../record-codec.ts';
 import { createStatusStore, type NewGeneration } from '../status-store.ts';
+import type { TenantRepair } from '../tenant-store.ts';
 import { openDelivery, queueEvent } from './delivery.ts';
 import { type CreateResult, createRecordWriter, type MoveResult, type MoveSpec } from './record-writer.ts';
 import { createRepair } from './repair.ts';
@@ -217,6 +218,16 @@ export function createLifecycle(redis: Redis, queues: StageQueues, opts: Lifecyc
 
     /** Tenant settings, applied at the gate in the same step (tenant-set.lua). */
     setTenant: writer.setTenant,
+
+    /**
+     * Repairs a tenant's counters from its records (a leaked slot, a stale queue entry, a
+     * reservation that drifted), then runs the gate: a freed slot may be granted at once.
+     */
+    async reconcileTenant(name: string): Promise<TenantRepair> {
+      const repaired = await writer.reconcileTenant(name);
+      await dispatch().catch(() => 0);
+      return repaired;
+    },
 
     /**
      * startSubmit: opens a submit intent and takes an upstream slot, from the state this run read

@@ -12,7 +12,7 @@ import type { Redis } from 'ioredis';
 import { loadLua, runLua } from '../lua-script.ts';
 import { type DeliveryAttemptEntry, encodeWants, F, type StoredInput } from '../record-codec.ts';
 import { IdempotencyConflictError, type NewGeneration } from '../status-store.ts';
-import type { TenantFields } from '../tenant-store.ts';
+import type { TenantFields, TenantRepair } from '../tenant-store.ts';
 import { recordKeys } from '../topology.ts';
 import { wantedEvents } from './delivery.ts';
 
@@ -20,6 +20,7 @@ const MOVE = loadLua('move');
 const CREATE = loadLua('create');
 const GRANT = loadLua('grant');
 const TENANT_SET = loadLua('tenant-set');
+const TENANT_RECONCILE = loadLua('tenant-reconcile');
 const PUSH_ATTEMPT = loadLua('push-attempt');
 const MAX_LOGGED_ATTEMPTS = 50;
 
@@ -217,6 +218,17 @@ export function createRecordWriter(
         [keys.tenant(name)],
         [keys.keyPrefix, name, ...Object.entries(fields).flat()],
       );
+    },
+
+    /** Recomputes a tenant's counters from its records (tenant-reconcile.lua). */
+    async reconcileTenant(name: string): Promise<TenantRepair> {
+      const [slotsFreed, queueEntriesDropped, reservedChange] = (await runLua(
+        redis,
+        TENANT_RECONCILE,
+        [keys.tenant(name)],
+        [keys.keyPrefix, keys.record(''), name],
+      )) as [number, number, number];
+      return { slotsFreed, queueEntriesDropped, reservedChangeUsd: fromMicroUsd(reservedChange) };
     },
 
     /** Gives an upstream slot back outside a move: only for a record that is gone. */

@@ -160,6 +160,36 @@ describe('the tenant gate', () => {
   });
 });
 
+describe('reconcile', () => {
+  it('repairs leaked slots, stale queue entries and a drifted reservation from the records, then grants', async () => {
+    const lifecycle = gate(1);
+    const [running, waiting] = [gen('a'), gen('a')];
+    await lifecycle.enqueue([running!, waiting!]);
+    expect(await inFlightBy('a')).toEqual({ a: 1 });
+    // A leak as a hand-edited Redis could leave: the only slot held by an id with no record, a
+    // queue entry for a generation that is not queued, and a reservation off by 1 USD.
+    const holder = (await redis.zrange(`${prefix}:tenant:a:inflight`, 0, 0))[0]!;
+    await redis.del(`${prefix}:gen:${holder}`);
+    await redis.zadd(`${prefix}:tenant:a:queue`, 0, 'gen_gone');
+    await redis.hincrby(`${prefix}:tenant:a`, 'rsv', 1_000_000);
+    expect(await lifecycle.dispatch()).toBe(0);
+    const repaired = await lifecycle.reconcileTenant('a');
+    // 2.50 reserved (two estimates and the 1 USD drift) becomes the one live estimate: the
+    // deleted record's reservation goes too, as nothing would ever settle it.
+    expect(repaired).toEqual({ slotsFreed: 1, queueEntriesDropped: 1, reservedChangeUsd: -1.75 });
+    // The freed slot went to the generation that waited; the one left reserves its estimate.
+    const other = holder === running!.id ? waiting! : running!;
+    expect(await redis.zrange(`${prefix}:tenant:a:inflight`, 0, -1)).toEqual([other.id]);
+    expect((await tenants.get('a')).usage).toMatchObject({ queued: 0, inFlight: 1, reservedUsd: 0.75 });
+    // Nothing left to repair.
+    expect(await lifecycle.reconcileTenant('a')).toEqual({
+      slotsFreed: 0,
+      queueEntriesDropped: 0,
+      reservedChangeUsd: 0,
+    });
+  });
+});
+
 describe('budgets', () => {
   it('reserves each estimate; an enqueue that would pass the limit is refused whole, naming the numbers', async () => {
     const lifecycle = gate(0);
