@@ -70,6 +70,12 @@ export async function startSystem(
 }
 
 /** An enqueue function for the system: Reelay's producer, or bare `addBulk` for the baseline. */
+/**
+ * BENCH_TENANTS=N spreads Reelay's generations over N tenants (equal weights), round robin: the
+ * cost of the tenant gate's fair share against one tenant (docs/BENCHMARKS.md, fairness).
+ */
+const TENANTS = Math.max(1, Number(process.env.BENCH_TENANTS ?? 1) || 1);
+
 export function enqueuer(system: System, s: BenchServices) {
   if (system === 'reelay') {
     const producer = createProducer({
@@ -81,7 +87,10 @@ export function enqueuer(system: System, s: BenchServices) {
     return {
       add: async (from: number, count: number) => {
         const results = await producer.enqueueMany(
-          Array.from({ length: count }, (_, i) => ({ request: request(from + i) })),
+          Array.from({ length: count }, (_, i) => ({
+            request: request(from + i),
+            ...(TENANTS > 1 ? { options: { tenant: `t${(from + i) % TENANTS}` } } : {}),
+          })),
         );
         return results.map((r) => r.id);
       },
