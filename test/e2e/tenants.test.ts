@@ -49,6 +49,19 @@ describe('tenants', () => {
     for (const s of done) expect(s.tenant).toBe(a.includes(s.id) ? 'a' : 'b');
   });
 
+  it('with no MAX_IN_FLIGHT, a rate limit spends its creates in the fair order too (GRANT_AHEAD)', async () => {
+    stack = await startStack({
+      sim: { taskDurationMs: 30 },
+      env: { MAX_IN_FLIGHT: '0', SUBMIT_RATE_PER_SEC: '25', GRANT_AHEAD: '4' },
+    });
+    const a = await enqueue(stack, 'a', 40);
+    const b = await enqueue(stack, 'b', 10);
+    const done = [...(await finish(stack, a)), ...(await finish(stack, b))];
+    const order = done.sort((x, y) => submittedAt(x) - submittedAt(y)).map((s) => s.tenant);
+    // Only GRANT_AHEAD of A's were granted before B came; then the creates alternate.
+    expect(order.lastIndexOf('b')).toBeLessThan(26);
+  });
+
   it("never runs more of a tenant's generations than its own cap; a paused tenant waits until resumed", async () => {
     stack = await startStack({ sim: { taskDurationMs: 60 }, env: { MAX_IN_FLIGHT: '10' } });
     const s = stack;

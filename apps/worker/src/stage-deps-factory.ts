@@ -52,6 +52,7 @@ export function createStageDeps(
       generationDeadlineMs: config.generationDeadlineMs,
       poll: config.poll,
       maxInFlight: config.submit.maxInFlight,
+      grantAhead: config.submit.grantAhead,
       now,
       random,
     }),

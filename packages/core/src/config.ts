@@ -89,6 +89,7 @@ export const EnvSchema = z.object({
 
   SUBMIT_RATE_PER_SEC: num(2, 0),
   MAX_IN_FLIGHT: int(0, 0),
+  GRANT_AHEAD: int(64, 1, 100_000),
   PRICE_USD_PER_SECOND: z
     .string()
     .default('720P:0.10,1080P:0.15')
@@ -175,6 +176,8 @@ function toConfig(e: Env) {
     submit: {
       ratePerSec: e.SUBMIT_RATE_PER_SEC,
       maxInFlight: e.MAX_IN_FLIGHT,
+      /** The most generations granted a slot whose submit has not started (the tenant gate). */
+      grantAhead: e.GRANT_AHEAD,
       uncertain: e.SUBMIT_UNCERTAIN,
     },
     concurrency: {

@@ -189,7 +189,8 @@ describe('lifecycle guards and what follows a move', () => {
 
   it('startSubmit waits for a slot when every MAX_IN_FLIGHT slot is taken, and for a run mid-create', async () => {
     const [a, b] = [await generationIn('queued'), await generationIn('queued')];
-    await redis.del(`${prefix}:inflight`);
+    // Submit jobs that run without a grant (an operator's retry): nothing waits at the gate.
+    await redis.del(`${prefix}:inflight`, `${prefix}:tenant:default:queue`);
     expect(await lifecycle.startSubmit(a, 1)).toEqual({ ok: true });
     expect(await lifecycle.startSubmit(b, 1)).toEqual({ ok: false, wait: 'no slot' });
     // A second run that read `queued` too finds the first one's intent.

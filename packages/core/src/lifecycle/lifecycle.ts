@@ -40,6 +40,11 @@ export type LifecycleOptions = {
    * and the workers' gate picks the work up. 0: no limit.
    */
   maxInFlight?: number;
+  /**
+   * GRANT_AHEAD: the most generations granted whose submit has not started (the submit queue's
+   * length). Workers pass theirs and publish it with MAX_IN_FLIGHT. @defaultValue 64
+   */
+  grantAhead?: number;
   now?: () => number;
   random?: () => number;
 };
@@ -55,12 +60,15 @@ export type Lifecycle = ReturnType<typeof createLifecycle>;
 
 /** Grants per gate call: bounds how long one script holds Redis (2,000 queued take 4 calls). */
 const GRANTS_PER_CALL = 500;
+/** GRANT_AHEAD's default: enough granted submits waiting to keep 16 submitting processes busy. */
+export const DEFAULT_GRANT_AHEAD = 64;
 
 export function createLifecycle(redis: Redis, queues: StageQueues, opts: LifecycleOptions) {
   const now = opts.now ?? Date.now;
   const random = opts.random ?? Math.random;
   // Producers add no polls; workers pass their POLL_* settings.
   const schedule = opts.poll ?? DEFAULT_POLL_SCHEDULE;
+  const grantAhead = opts.grantAhead ?? DEFAULT_GRANT_AHEAD;
   const writer = createRecordWriter(redis, { ...opts, now });
   const store = createStatusStore(redis, { prefix: opts.prefix });
 
@@ -99,8 +107,10 @@ export function createLifecycle(redis: Redis, queues: StageQueues, opts: Lifecyc
     at: { from?: readonly GenerationState[]; to?: GenerationState; slotLimit?: number } = {},
   ): Promise<MoveResult> {
     const result = await write(name, record, fields, at);
-    // A slot given back may be the one a queued generation waits for (its tenant's cap too).
-    if (result.ok && (MOVES[name] as Move).slot === 'release') await dispatch().catch(() => 0);
+    // A slot given back may be the one a queued generation waits for (its tenant's cap too); a
+    // submit that starts makes room in the grant-ahead window.
+    if (result.ok && ((MOVES[name] as Move).slot === 'release' || name === 'startSubmit'))
+      await dispatch().catch(() => 0);
     return result;
   }
 
@@ -154,16 +164,16 @@ export function createLifecycle(redis: Redis, queues: StageQueues, opts: Lifecyc
    * `most`).
    */
   async function dispatch(most = Number.POSITIVE_INFINITY): Promise<number> {
-    let limit = opts.maxInFlight;
-    if (limit === undefined) {
-      const published = await redis.hget(writer.keys.gate, 'max');
-      if (published === null) return 0;
-      limit = Number(published);
+    let limits = opts.maxInFlight === undefined ? undefined : { maxInFlight: opts.maxInFlight, grantAhead };
+    if (!limits) {
+      const [max, ahead] = await redis.hmget(writer.keys.gate, 'max', 'ahead');
+      if (max === null) return 0;
+      limits = { maxInFlight: Number(max), grantAhead: ahead === null ? DEFAULT_GRANT_AHEAD : Number(ahead) };
     }
     let granted = 0;
     while (granted < most) {
       const asked = Math.min(GRANTS_PER_CALL, most - granted);
-      const ids = await writer.grant(limit, asked);
+      const ids = await writer.grant(limits, asked);
       if (ids.length) await addSubmits(ids);
       granted += ids.length;
       if (ids.length < asked) break;
@@ -187,7 +197,8 @@ export function createLifecycle(redis: Redis, queues: StageQueues, opts: Lifecyc
 
     /** Workers say what MAX_IN_FLIGHT the gate grants under, for producers that run it too. */
     async publishMaxInFlight(): Promise<void> {
-      if (opts.maxInFlight !== undefined) await redis.hset(writer.keys.gate, 'max', opts.maxInFlight);
+      if (opts.maxInFlight !== undefined)
+        await redis.hset(writer.keys.gate, 'max', opts.maxInFlight, 'ahead', grantAhead);
     },
 
     /**

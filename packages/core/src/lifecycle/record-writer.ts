@@ -199,14 +199,14 @@ export function createRecordWriter(
 
     /**
      * The tenant gate (grant.lua): grants up to `max` free slots under `maxInFlight` (0: no
-     * limit) by the tenants' weights. Returns the granted ids, whose submit jobs are to be added.
+     * limit), with at most `grantAhead` granted and not yet submitting, by the tenants' weights. Returns the granted ids, whose submit jobs are to be added.
      */
-    async grant(maxInFlight: number, max: number): Promise<string[]> {
+    async grant(limits: { maxInFlight: number; grantAhead: number }, max: number): Promise<string[]> {
       return (await runLua(
         redis,
         GRANT,
         [keys.tenantsReady, keys.inFlight, keys.tenantsGranted, keys.tenantsVt],
-        [keys.keyPrefix, keys.record(''), now(), maxInFlight, max],
+        [keys.keyPrefix, keys.record(''), now(), limits.maxInFlight, max, limits.grantAhead],
       )) as string[];
     },
 

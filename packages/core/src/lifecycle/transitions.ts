@@ -69,7 +69,7 @@ export const MOVES = {
     guard: 'free slot',
     slot: 'take',
     next: 'submit',
-    by: 'the tenant gate (grant.lua; workers after a slot frees and every second, the producer after an enqueue): a free slot to the next generation by the tenants’ weights, own caps and pauses; priority then FIFO within a tenant',
+    by: 'the tenant gate (grant.lua; workers after a slot frees or a submit starts and every second, the producer after an enqueue): a free slot to the next generation by the tenants’ weights, own caps and pauses, at most GRANT_AHEAD waiting to be submitted; priority then FIFO within a tenant',
   },
   startSubmit: {
     from: ['queued', 'submitting'],

@@ -6,16 +6,20 @@
 -- KEYS[1] tenants:ready, KEYS[2] the in-flight slot set, KEYS[3] tenants:granted (id → time
 -- granted: the submit job still to be added; the sweeper re-adds a lost one), KEYS[4] tenants:vt
 -- ARGV[1] key prefix ('<prefix>:'), ARGV[2] record key prefix ('<prefix>:gen:'), ARGV[3] now,
--- ARGV[4] MAX_IN_FLIGHT (0 = no limit), ARGV[5] the most grants to make in this call
+-- ARGV[4] MAX_IN_FLIGHT (0 = no limit), ARGV[5] the most grants to make in this call,
+-- ARGV[6] GRANT_AHEAD: the most granted generations whose submit has not started yet (0 = no
+--         bound). Only this many wait in the submit queue, so a rate limit (SUBMIT_RATE_PER_SEC)
+--         spends its creates in the gate's fair order even when MAX_IN_FLIGHT is unlimited.
 -- Returns the granted ids.
 --#include tenant-gate
 local STRIDE = 1000000
 local prefix, recPrefix, now = ARGV[1], ARGV[2], ARGV[3]
-local limit, max = tonumber(ARGV[4]), tonumber(ARGV[5])
+local limit, max, ahead = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local out = {}
 -- Each round either grants or removes a tenant or queue entry, so it ends.
 while #out < max do
   if limit > 0 and redis.call('ZCARD', KEYS[2]) >= limit then break end
+  if ahead > 0 and redis.call('ZCARD', KEYS[3]) >= ahead then break end
   local top = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
   if #top == 0 then break end
   local t, pass = top[1], tonumber(top[2])
