@@ -103,7 +103,8 @@ async function grantCost(tenants: number, grants: number): Promise<number> {
           tenant: `t${t}`,
         })),
       );
-    const gate = createLifecycle(s.observer, queues, { ...base, maxInFlight: 1_000_000 });
+    // No submit starts here, so the grant-ahead window must not be what stops the grants.
+    const gate = createLifecycle(s.observer, queues, { ...base, maxInFlight: 1_000_000, grantAhead: 1_000_000 });
     const started = process.hrtime.bigint();
     // One grant per call, as a worker makes when one slot frees.
     let made = 0;
@@ -148,7 +149,6 @@ export const fairness: Scenario = {
         figure: "B's share of submits while both had work (equal weights: 0.5)",
         unit: 'share',
         reelay: share,
-        baseline: sum('fifo', (o) => o.share),
         target: 'within 5% of 0.5',
         met: Math.abs(share.median - 0.5) <= 0.025,
       },
@@ -184,6 +184,7 @@ export const fairness: Scenario = {
       setup: `A enqueues ${sizes.a}, then B ${sizes.b}; MAX_IN_FLIGHT=${MAX_IN_FLIGHT}, 200 ms tasks, ${ctx.runs} run(s); baseline: the same with every generation in one tenant (FIFO)`,
       notes: [
         'Stride scheduling in one Lua script (grant.lua): the ready tenant with the lowest pass goes next; a ZSET makes the choice O(log tenants).',
+        "Under FIFO (one tenant) B has no share while A has work: B's first submit comes after all of A's, so only the time to submit is compared.",
       ],
       details: { outcomes, grantCostUs: costs },
     };
