@@ -107,6 +107,37 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, [], ['API_TOKENS: required'])).toThrow(/API_TOKENS: required/);
   });
 
+  it('runs the extra checks and cross-field rules also when the schema refuses variables', () => {
+    const problems = problemsOf(() =>
+      loadConfig(
+        { LOG_LEVEL: 'loud', POLL_INITIAL_DELAY_MS: '5000', POLL_MAX_DELAY_MS: '1000' },
+        [workerRequirements, () => ['WEBHOOK_SIGNING_SECRET: bad']],
+        ['API_TOKENS: required'],
+      ),
+    );
+    expect(problems).toEqual([
+      'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent',
+      'POLL_MAX_DELAY_MS: must be at least POLL_INITIAL_DELAY_MS',
+      'S3_BUCKET: is required to run the sink stage',
+      'VTRIX_API_KEY: is required unless VTRIX_BASE_URL points at a local simulator',
+      'WEBHOOK_SIGNING_SECRET: bad',
+      'API_TOKENS: required',
+    ]);
+  });
+
+  it('does not judge a refused variable again: checks see it at its default', () => {
+    const problems = problemsOf(() =>
+      loadConfig({ POLL_INITIAL_DELAY_MS: 'soon', POLL_MAX_DELAY_MS: '50', S3_REGION: '' }, [
+        (c) => [`S3_REGION: saw ${c.s3.region}`],
+      ]),
+    );
+    // POLL_MAX_DELAY_MS=50 is below the default initial delay, but that default is not the operator's.
+    expect(problems.sort()).toEqual([
+      'POLL_INITIAL_DELAY_MS: must be a number',
+      'S3_REGION: Too small: expected string to have >=1 characters',
+    ]);
+  });
+
   it('says what a worker is missing', () => {
     expect(workerRequirements(loadConfig({}))).toEqual([
       'S3_BUCKET: is required to run the sink stage',
@@ -117,3 +148,13 @@ describe('loadConfig', () => {
     ).toEqual([]);
   });
 });
+
+function problemsOf(load: () => unknown): string[] {
+  try {
+    load();
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
