@@ -65,3 +65,17 @@ describe('reelay worker, a bad configuration', () => {
     );
   });
 });
+
+describe('reelay status, WEBHOOK_DEFAULT_URL', () => {
+  it('refuses a target the SSRF check refuses at start-up, before reaching Redis', async () => {
+    // Nothing listens on port 1: had the CLI got as far as Redis, it would hang, not exit.
+    const r = await reelay(['status', 'gen_0'], {
+      REDIS_URL: 'redis://127.0.0.1:1',
+      WEBHOOK_DEFAULT_URL: 'https://169.254.169.254/latest',
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'WEBHOOK_DEFAULT_URL: webhook host 169.254.169.254 is in a blocked address range',
+    );
+  });
+});

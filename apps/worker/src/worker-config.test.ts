@@ -31,4 +31,25 @@ describe('loadWorkerConfig', () => {
     const named = (err as ConfigError).problems.map((p) => p.slice(0, p.indexOf(':')));
     expect(new Set(named)).toEqual(new Set(TEN_WRONG_NAMES));
   });
+
+  it('refuses a WEBHOOK_DEFAULT_URL the SSRF check refuses, unless WEBHOOK_ALLOW_PRIVATE_NETWORKS', () => {
+    const ok = { S3_BUCKET: 'b', VTRIX_API_KEY: 'k' };
+    let err: unknown;
+    try {
+      loadWorkerConfig({ ...ok, WEBHOOK_DEFAULT_URL: 'https://169.254.169.254/latest' });
+    } catch (e) {
+      err = e;
+    }
+    expect((err as ConfigError).problems).toEqual([
+      expect.stringMatching(
+        /^WEBHOOK_DEFAULT_URL: webhook host 169\.254\.169\.254 is in a blocked address range .*WEBHOOK_ALLOW_PRIVATE_NETWORKS=true/,
+      ),
+    ]);
+    const dev = {
+      ...ok,
+      WEBHOOK_DEFAULT_URL: 'http://127.0.0.1:9000/hook',
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+    };
+    expect(loadWorkerConfig(dev).webhook.defaultUrl).toBe('http://127.0.0.1:9000/hook');
+  });
 });

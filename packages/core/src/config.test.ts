@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, workerRequirements } from './config.ts';
+import { ConfigError, loadConfig, webhookDefaultUrlCheck, workerRequirements } from './config.ts';
 
 describe('loadConfig', () => {
   it('applies the documented defaults to an empty environment', () => {
@@ -146,6 +146,37 @@ describe('loadConfig', () => {
     expect(
       workerRequirements(loadConfig({ S3_BUCKET: 'b', VTRIX_BASE_URL: 'http://127.0.0.1:4010' })),
     ).toEqual([]);
+  });
+});
+
+describe('webhookDefaultUrlCheck', () => {
+  // The shape of @reelay/webhooks' checkWebhookUrl, which core may not import.
+  const rule = (url: string, opts: { allowPrivateNetworks: boolean }) =>
+    url.includes('169.254.') && !opts.allowPrivateNetworks
+      ? {
+          ok: false as const,
+          message: 'webhook host 169.254.169.254 is in a blocked address range (linkLocal)',
+        }
+      : { ok: true as const };
+
+  it('names WEBHOOK_DEFAULT_URL and the rule when the target is refused', () => {
+    const problems = problemsOf(() =>
+      loadConfig({ WEBHOOK_DEFAULT_URL: 'https://169.254.169.254/latest' }, [webhookDefaultUrlCheck(rule)]),
+    );
+    expect(problems).toEqual([
+      'WEBHOOK_DEFAULT_URL: webhook host 169.254.169.254 is in a blocked address range (linkLocal) (WEBHOOK_ALLOW_PRIVATE_NETWORKS=true allows http, loopback and private targets, for development only)',
+    ]);
+  });
+
+  it('passes the allowance on, and has nothing to say when the variable is unset', () => {
+    const check = webhookDefaultUrlCheck(rule);
+    expect(
+      loadConfig(
+        { WEBHOOK_DEFAULT_URL: 'https://169.254.169.254/latest', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' },
+        [check],
+      ).webhook.defaultUrl,
+    ).toBe('https://169.254.169.254/latest');
+    expect(loadConfig({}, [check]).webhook.defaultUrl).toBeUndefined();
   });
 });
 

@@ -263,3 +263,29 @@ function isLoopback(u: string): boolean {
   const host = new URL(u).hostname;
   return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
 }
+
+/**
+ * The webhooks package's target check (`checkWebhookUrl`), passed in: core sits beside
+ * `@reelay/webhooks` in the layers, not above it.
+ */
+export type WebhookUrlRule = (
+  url: string,
+  opts: { allowPrivateNetworks: boolean },
+) => { ok: true } | { ok: false; message: string };
+
+/**
+ * WEBHOOK_DEFAULT_URL must pass the SSRF check every webhook target passes at enqueue: it is
+ * stored on each generation that names no webhook, so a bad one would be stored thousands of times.
+ */
+export function webhookDefaultUrlCheck(rule: WebhookUrlRule): ConfigCheck {
+  return (config) => {
+    const { defaultUrl, allowPrivateNetworks } = config.webhook;
+    if (!defaultUrl) return [];
+    const verdict = rule(defaultUrl, { allowPrivateNetworks });
+    if (verdict.ok) return [];
+    const hint = allowPrivateNetworks
+      ? ''
+      : ' (WEBHOOK_ALLOW_PRIVATE_NETWORKS=true allows http, loopback and private targets, for development only)';
+    return [`WEBHOOK_DEFAULT_URL: ${verdict.message}${hint}`];
+  };
+}

@@ -7,6 +7,8 @@ export {
   type Env,
   loadConfig,
   type ReelayConfig,
+  type WebhookUrlRule,
+  webhookDefaultUrlCheck,
   workerRequirements,
 } from './config.ts';
 export {
