@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -77,5 +78,23 @@ describe('reelay status, WEBHOOK_DEFAULT_URL', () => {
     expect(r.stderr).toContain(
       'WEBHOOK_DEFAULT_URL: webhook host 169.254.169.254 is in a blocked address range',
     );
+  });
+});
+
+describe('reelay --help and --version', () => {
+  it('`reelay worker --help` prints its usage and exits 0 at once, connecting to nothing', async () => {
+    // Nothing listens on port 1: a worker that started would retry there, not exit.
+    const r = await reelay(['worker', '--help'], { REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^usage: reelay worker\n/);
+    expect(r.stderr).toBe('');
+    expect(r.ms).toBeLessThan(10_000);
+  });
+
+  it('`reelay --version` prints the CLI package version', async () => {
+    const r = await reelay(['--version'], {});
+    expect(r.code).toBe(0);
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(r.stdout).toBe(`${version}\n`);
   });
 });
