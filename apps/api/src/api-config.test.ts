@@ -47,6 +47,24 @@ describe('API configuration', () => {
     );
   });
 
+  it('refuses a WEBHOOK_DEFAULT_URL the SSRF check refuses, with the other problems', () => {
+    const problems = problemsOf({ WEBHOOK_DEFAULT_URL: 'https://169.254.169.254/latest', API_PORT: 'x' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'API_PORT',
+      'API_TOKENS',
+      'WEBHOOK_DEFAULT_URL',
+    ]);
+    expect(problems.join('\n')).toContain(
+      'WEBHOOK_DEFAULT_URL: webhook host 169.254.169.254 is in a blocked address range',
+    );
+    const dev = {
+      API_TOKENS: 'x',
+      WEBHOOK_DEFAULT_URL: 'http://127.0.0.1:9/h',
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+    };
+    expect(loadApiConfig(dev).webhook.defaultUrl).toBe('http://127.0.0.1:9/h');
+  });
+
   it('refuses to run without tokens unless allowed, and then only on loopback', () => {
     expect(problemsOf({}).join()).toContain('API_TOKENS: is required');
     expect(problemsOf({ API_ALLOW_NO_AUTH: 'true', HOST: '0.0.0.0' }).join()).toContain(

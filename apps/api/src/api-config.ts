@@ -1,5 +1,6 @@
 import { DEFAULT_TENANT, TenantName } from '@reelay/contracts';
-import { ConfigError, loadConfig, type ReelayConfig } from '@reelay/core';
+import { ConfigError, loadConfig, type ReelayConfig, webhookDefaultUrlCheck } from '@reelay/core';
+import { checkWebhookUrl } from '@reelay/webhooks';
 import { z } from 'zod';
 
 /** @defaultValue 1 MiB: room for a request with small inline images; larger ones belong at a URL. */
@@ -142,7 +143,7 @@ export function parseApiEnv(
 /** Core's configuration plus the API's variables: one ConfigError names every bad variable of both. */
 export function loadApiConfig(env: Record<string, string | undefined>): ApiConfig {
   const api = parseApiEnv(env);
-  const core = loadConfig(env, [], api.ok ? [] : api.problems);
+  const core = loadConfig(env, [webhookDefaultUrlCheck(checkWebhookUrl)], api.ok ? [] : api.problems);
   if (!api.ok) throw new ConfigError(api.problems);
   return { ...core, api: api.value };
 }

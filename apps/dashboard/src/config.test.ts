@@ -54,6 +54,16 @@ describe('loadDashboardConfig', () => {
     );
   });
 
+  it('refuses a WEBHOOK_DEFAULT_URL the SSRF check refuses, as every process does', () => {
+    expect(problemsOf({ WEBHOOK_DEFAULT_URL: 'https://169.254.169.254/latest' })).toEqual([
+      expect.stringMatching(
+        /^WEBHOOK_DEFAULT_URL: webhook host 169\.254\.169\.254 is in a blocked address range/,
+      ),
+    ]);
+    const dev = { WEBHOOK_DEFAULT_URL: 'http://127.0.0.1:9/h', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' };
+    expect(loadDashboardConfig(dev).reelay.webhook.defaultUrl).toBe('http://127.0.0.1:9/h');
+  });
+
   it('reports its own problems once when core is happy', () => {
     const problems = problemsOf({ HOST: '0.0.0.0' });
     expect(problems).toHaveLength(1);

@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig, type ReelayConfig } from '@reelay/core';
+import { ConfigError, loadConfig, type ReelayConfig, webhookDefaultUrlCheck } from '@reelay/core';
+import { checkWebhookUrl } from '@reelay/webhooks';
 import { type DashboardAuth, decideAuth } from './auth-mode.ts';
 
 type Env = Record<string, string | undefined>;
@@ -44,7 +45,8 @@ export function parseDashboardEnv(
 /** Reads the whole configuration; one ConfigError names every bad variable, core's and ours. */
 export function loadDashboardConfig(env: Env = process.env): DashboardConfig {
   const own = parseDashboardEnv(env);
-  const reelay = loadConfig(env, [], own.ok ? [] : own.problems);
+  // Its producer adds no generation, but WEBHOOK_DEFAULT_URL is shared: one rule in every process.
+  const reelay = loadConfig(env, [webhookDefaultUrlCheck(checkWebhookUrl)], own.ok ? [] : own.problems);
   if (!own.ok) throw new ConfigError(own.problems);
   return { reelay, ...own.settings };
 }

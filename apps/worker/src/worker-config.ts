@@ -1,5 +1,6 @@
-import { loadConfig, type ReelayConfig, workerRequirements } from '@reelay/core';
+import { loadConfig, type ReelayConfig, webhookDefaultUrlCheck, workerRequirements } from '@reelay/core';
 import {
+  checkWebhookUrl,
   DEFAULT_DELIVERY_POLICY,
   type DeliveryPolicy,
   parseDeliverySchedule,
@@ -10,6 +11,7 @@ import {
 export function loadWorkerConfig(env: Record<string, string | undefined> = process.env): ReelayConfig {
   return loadConfig(env, [
     workerRequirements,
+    webhookDefaultUrlCheck(checkWebhookUrl),
     (c) => {
       if (!c.webhook.signingSecrets.length) return [];
       const parsed = parseSigningSecrets(c.webhook.signingSecrets.join(','));

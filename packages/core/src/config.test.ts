@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, workerRequirements } from './config.ts';
+import { ConfigError, loadConfig, webhookDefaultUrlCheck, workerRequirements } from './config.ts';
 
 describe('loadConfig', () => {
   it('applies the documented defaults to an empty environment', () => {
@@ -107,6 +107,37 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, [], ['API_TOKENS: required'])).toThrow(/API_TOKENS: required/);
   });
 
+  it('runs the extra checks and cross-field rules also when the schema refuses variables', () => {
+    const problems = problemsOf(() =>
+      loadConfig(
+        { LOG_LEVEL: 'loud', POLL_INITIAL_DELAY_MS: '5000', POLL_MAX_DELAY_MS: '1000' },
+        [workerRequirements, () => ['WEBHOOK_SIGNING_SECRET: bad']],
+        ['API_TOKENS: required'],
+      ),
+    );
+    expect(problems).toEqual([
+      'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent',
+      'POLL_MAX_DELAY_MS: must be at least POLL_INITIAL_DELAY_MS',
+      'S3_BUCKET: is required to run the sink stage',
+      'VTRIX_API_KEY: is required unless VTRIX_BASE_URL points at a local simulator',
+      'WEBHOOK_SIGNING_SECRET: bad',
+      'API_TOKENS: required',
+    ]);
+  });
+
+  it('does not judge a refused variable again: checks see it at its default', () => {
+    const problems = problemsOf(() =>
+      loadConfig({ POLL_INITIAL_DELAY_MS: 'soon', POLL_MAX_DELAY_MS: '50', S3_REGION: '' }, [
+        (c) => [`S3_REGION: saw ${c.s3.region}`],
+      ]),
+    );
+    // POLL_MAX_DELAY_MS=50 is below the default initial delay, but that default is not the operator's.
+    expect(problems.sort()).toEqual([
+      'POLL_INITIAL_DELAY_MS: must be a number',
+      'S3_REGION: Too small: expected string to have >=1 characters',
+    ]);
+  });
+
   it('says what a worker is missing', () => {
     expect(workerRequirements(loadConfig({}))).toEqual([
       'S3_BUCKET: is required to run the sink stage',
@@ -117,3 +148,44 @@ describe('loadConfig', () => {
     ).toEqual([]);
   });
 });
+
+describe('webhookDefaultUrlCheck', () => {
+  // The shape of @reelay/webhooks' checkWebhookUrl, which core may not import.
+  const rule = (url: string, opts: { allowPrivateNetworks: boolean }) =>
+    url.includes('169.254.') && !opts.allowPrivateNetworks
+      ? {
+          ok: false as const,
+          message: 'webhook host 169.254.169.254 is in a blocked address range (linkLocal)',
+        }
+      : { ok: true as const };
+
+  it('names WEBHOOK_DEFAULT_URL and the rule when the target is refused', () => {
+    const problems = problemsOf(() =>
+      loadConfig({ WEBHOOK_DEFAULT_URL: 'https://169.254.169.254/latest' }, [webhookDefaultUrlCheck(rule)]),
+    );
+    expect(problems).toEqual([
+      'WEBHOOK_DEFAULT_URL: webhook host 169.254.169.254 is in a blocked address range (linkLocal) (WEBHOOK_ALLOW_PRIVATE_NETWORKS=true allows http, loopback and private targets, for development only)',
+    ]);
+  });
+
+  it('passes the allowance on, and has nothing to say when the variable is unset', () => {
+    const check = webhookDefaultUrlCheck(rule);
+    expect(
+      loadConfig(
+        { WEBHOOK_DEFAULT_URL: 'https://169.254.169.254/latest', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' },
+        [check],
+      ).webhook.defaultUrl,
+    ).toBe('https://169.254.169.254/latest');
+    expect(loadConfig({}, [check]).webhook.defaultUrl).toBeUndefined();
+  });
+});
+
+function problemsOf(load: () => unknown): string[] {
+  try {
+    load();
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}

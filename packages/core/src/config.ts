@@ -204,31 +204,50 @@ function toConfig(e: Env) {
   };
 }
 
+/** A rule on the parsed configuration; each problem starts with the variable it names. */
+export type ConfigCheck = (config: ReelayConfig) => string[];
+
 /**
  * Reads the configuration from an environment. Apps add what core does not know: `extraChecks`
  * (rules on the parsed config, e.g. the webhook secret format) and `ownProblems` (their own
- * variables, parsed apart). Every problem, core's and theirs, comes out in one ConfigError.
+ * variables, parsed apart). Every problem, core's and theirs, comes out in one ConfigError, also
+ * when the schema refuses some variables: the checks still run, so one restart fixes all.
  */
 export function loadConfig(
   env: Record<string, string | undefined> = process.env,
-  extraChecks: ReadonlyArray<(config: ReelayConfig) => string[]> = [],
+  extraChecks: ReadonlyArray<ConfigCheck> = [],
   ownProblems: readonly string[] = [],
 ): ReelayConfig {
-  const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError([
-      ...parsed.error.issues.map((i) => `${String(i.path[0] ?? '')}: ${i.message}`),
-      ...ownProblems,
-    ]);
-  }
-  const config = toConfig(parsed.data);
-  const problems: string[] = [];
-  if (config.poll.maxDelayMs < config.poll.initialDelayMs)
-    problems.push('POLL_MAX_DELAY_MS: must be at least POLL_INITIAL_DELAY_MS');
-  for (const check of extraChecks) problems.push(...check(config));
+  const { config, problems, refused } = parseEnv(env);
+  if (!refused.has('POLL_INITIAL_DELAY_MS') && !refused.has('POLL_MAX_DELAY_MS'))
+    if (config.poll.maxDelayMs < config.poll.initialDelayMs)
+      problems.push('POLL_MAX_DELAY_MS: must be at least POLL_INITIAL_DELAY_MS');
+  // A check sees a refused variable at its default; what it says of that variable is noise.
+  for (const check of extraChecks)
+    problems.push(...check(config).filter((p) => !refused.has(p.slice(0, p.indexOf(':')))));
   problems.push(...ownProblems);
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * The schema's problems, and a configuration to run the other checks on: each variable the
+ * schema refused is read as unset, i.e. at its default, which the schema always accepts.
+ */
+function parseEnv(env: Record<string, string | undefined>): {
+  config: ReelayConfig;
+  problems: string[];
+  refused: ReadonlySet<string>;
+} {
+  const parsed = EnvSchema.safeParse(env);
+  if (parsed.success) return { config: toConfig(parsed.data), problems: [], refused: new Set() };
+  const refused = new Set(parsed.error.issues.map((i) => String(i.path[0] ?? '')));
+  const rest = Object.fromEntries(Object.entries(env).filter(([name]) => !refused.has(name)));
+  return {
+    config: toConfig(EnvSchema.parse(rest)),
+    problems: parsed.error.issues.map((i) => `${String(i.path[0] ?? '')}: ${i.message}`),
+    refused,
+  };
 }
 
 /** Checks that a worker has what it needs to run every stage. */
@@ -243,4 +262,30 @@ export function workerRequirements(config: ReelayConfig): string[] {
 function isLoopback(u: string): boolean {
   const host = new URL(u).hostname;
   return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
+}
+
+/**
+ * The webhooks package's target check (`checkWebhookUrl`), passed in: core sits beside
+ * `@reelay/webhooks` in the layers, not above it.
+ */
+export type WebhookUrlRule = (
+  url: string,
+  opts: { allowPrivateNetworks: boolean },
+) => { ok: true } | { ok: false; message: string };
+
+/**
+ * WEBHOOK_DEFAULT_URL must pass the SSRF check every webhook target passes at enqueue: it is
+ * stored on each generation that names no webhook, so a bad one would be stored thousands of times.
+ */
+export function webhookDefaultUrlCheck(rule: WebhookUrlRule): ConfigCheck {
+  return (config) => {
+    const { defaultUrl, allowPrivateNetworks } = config.webhook;
+    if (!defaultUrl) return [];
+    const verdict = rule(defaultUrl, { allowPrivateNetworks });
+    if (verdict.ok) return [];
+    const hint = allowPrivateNetworks
+      ? ''
+      : ' (WEBHOOK_ALLOW_PRIVATE_NETWORKS=true allows http, loopback and private targets, for development only)';
+    return [`WEBHOOK_DEFAULT_URL: ${verdict.message}${hint}`];
+  };
 }

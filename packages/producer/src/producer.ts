@@ -35,7 +35,7 @@ import {
 } from '@reelay/core/sdk';
 import type { Redis } from 'ioredis';
 import { canonicalJson } from './canonical-json.ts';
-import { type Validated, validateAll } from './validate.ts';
+import { defaultWebhookUrlProblem, type Validated, validateAll } from './validate.ts';
 
 export type ProducerOptions = {
   /** @defaultValue `redis://127.0.0.1:6379` */
@@ -44,7 +44,10 @@ export type ProducerOptions = {
   connection?: Redis;
   /** Key prefix of every queue and record. @defaultValue `reelay` */
   prefix?: string;
-  /** Used when a generation names no webhook (WEBHOOK_DEFAULT_URL). */
+  /**
+   * Used when a generation names no webhook (WEBHOOK_DEFAULT_URL). It must pass the check every
+   * webhook target passes: createProducer throws (before connecting) when it does not.
+   */
   webhookDefaultUrl?: string;
   /** Allow webhook targets on loopback and private networks (development only). @defaultValue false */
   allowPrivateNetworks?: boolean;
@@ -113,6 +116,9 @@ export interface Producer {
 
 /** The SDK backend services import to enqueue generations and follow them. */
 export function createProducer(opts: ProducerOptions = {}): Producer {
+  const allowPrivate = opts.allowPrivateNetworks ?? false;
+  const badDefault = defaultWebhookUrlProblem(opts.webhookDefaultUrl, allowPrivate);
+  if (badDefault) throw Object.assign(new Error(badDefault.message), { code: badDefault.code });
   const prefix = opts.prefix ?? 'reelay';
   const ownConnection = !opts.connection;
   const redis = opts.connection ?? createRedis(opts.redisUrl ?? 'redis://127.0.0.1:6379', 'producer');
@@ -124,7 +130,6 @@ export function createProducer(opts: ProducerOptions = {}): Producer {
     idempotencyTtlS: opts.idempotencyTtlS ?? 86_400,
     generationDeadlineMs: opts.generationDeadlineMs ?? 6 * 3_600_000,
   });
-  const allowPrivate = opts.allowPrivateNetworks ?? false;
   const prices = opts.pricesUsdPerSecond ?? DEFAULT_PRICES;
   const tenants = createTenantStore(redis, { prefix });
 

@@ -62,3 +62,22 @@ export function validateAll(
     throw new ReelayValidationError(issues, items.length > 1 ? 'batch' : 'generation request');
   return out;
 }
+
+/**
+ * The `webhookDefaultUrl` option gets the check an explicit `webhook.url` gets, since every
+ * generation that names no webhook stores it. It is the service's setting, not the caller's, so
+ * it is refused once, by createProducer, rather than as a bad `options.webhook.url` at each
+ * enqueue (an API would answer 400 to a client for the operator's mistake).
+ */
+export function defaultWebhookUrlProblem(
+  url: string | undefined,
+  allowPrivateNetworks: boolean,
+): { code: string; message: string } | undefined {
+  if (url === undefined) return undefined;
+  const verdict = checkWebhookUrl(url, { allowPrivateNetworks });
+  if (verdict.ok) return undefined;
+  const hint = allowPrivateNetworks
+    ? ''
+    : ' (allowPrivateNetworks: true allows http, loopback and private targets, for development only)';
+  return { code: verdict.code, message: `createProducer: webhookDefaultUrl: ${verdict.message}${hint}` };
+}

@@ -5,11 +5,7 @@ import { type DemoStack, startDemoStack } from '../demo/demo-stack.ts';
 import { follow } from '../demo/progress.ts';
 import { renderTable } from '../demo/table.ts';
 import { type GenerationCheck, verifyGeneration } from '../demo/verify.ts';
-
-const HELP = `usage: reelay demo [--rounds N] [--timeout SECONDS]
-Runs the whole pipeline on an embedded default and checks every generation.
---rounds N      enqueue the six media modes N times (default 1)
---timeout S     give up after S seconds (default 300)`;
+import { DEMO_HELP as HELP } from '../usage.ts';
 
 export async function runDemo(argv: string[]): Promise<number> {
   const { values } = parseArgs({

@@ -2,10 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import { parseArgs } from 'node:util';
 import { isIdempotencyConflict, isReelayValidationError } from '@reelay/producer';
+import { ENQUEUE_HELP as HELP } from '../usage.ts';
 import { producerFromEnv } from './producer-from-env.ts';
-
-const HELP = `usage: reelay enqueue [file] [--idempotency-key K] [--webhook-url URL] [--metadata key=value ...] [--priority N]
-Reads the generation request (the object Vtrix calls input[0].params) from the file, or stdin.`;
 
 export async function runEnqueue(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

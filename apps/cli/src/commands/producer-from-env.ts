@@ -1,10 +1,11 @@
-import { ConfigError, loadConfig } from '@reelay/core';
+import { ConfigError, loadConfig, webhookDefaultUrlCheck } from '@reelay/core';
 import { createProducer, type Producer } from '@reelay/producer';
+import { checkWebhookUrl } from '@reelay/webhooks';
 
 /** A producer configured from the environment, or a printed config error and undefined. */
 export function producerFromEnv(): Producer | undefined {
   try {
-    const c = loadConfig(process.env);
+    const c = loadConfig(process.env, [webhookDefaultUrlCheck(checkWebhookUrl)]);
     return createProducer({
       redisUrl: c.redisUrl,
       prefix: c.prefix,
