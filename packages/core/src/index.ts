@@ -1,7 +1,14 @@
 // What other packages and apps need of core, and nothing more: the record's field names, the
 // Lua scripts and the lifecycle's internals stay inside (crash-window fixtures for tests are in
 // `@reelay/core/testing`).
-export { ConfigError, type Env, loadConfig, type ReelayConfig, workerRequirements } from './config.ts';
+export {
+  ConfigError,
+  DEFAULT_MAX_VIDEO_BYTES,
+  type Env,
+  loadConfig,
+  type ReelayConfig,
+  workerRequirements,
+} from './config.ts';
 export {
   type CancelResult,
   type CreateResult,
