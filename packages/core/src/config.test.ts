@@ -42,9 +42,9 @@ describe('loadConfig', () => {
 
   it('guards the video download by default: no private networks, a 2 GiB cap', () => {
     expect(loadConfig({}).video).toEqual({ allowPrivateNetworks: false, maxBytes: 2 * 1024 ** 3 });
-    expect(
-      loadConfig({ UPSTREAM_ALLOW_PRIVATE_NETWORKS: 'true', MAX_VIDEO_BYTES: '1048576' }).video,
-    ).toEqual({ allowPrivateNetworks: true, maxBytes: 1_048_576 });
+    expect(loadConfig({ UPSTREAM_ALLOW_PRIVATE_NETWORKS: 'true', MAX_VIDEO_BYTES: '1048576' }).video).toEqual(
+      { allowPrivateNetworks: true, maxBytes: 1_048_576 },
+    );
   });
 
   it.each([
