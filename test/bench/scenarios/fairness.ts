@@ -104,7 +104,11 @@ async function grantCost(tenants: number, grants: number): Promise<number> {
         })),
       );
     // No submit starts here, so the grant-ahead window must not be what stops the grants.
-    const gate = createLifecycle(s.observer, queues, { ...base, maxInFlight: 1_000_000, grantAhead: 1_000_000 });
+    const gate = createLifecycle(s.observer, queues, {
+      ...base,
+      maxInFlight: 1_000_000,
+      grantAhead: 1_000_000,
+    });
     const started = process.hrtime.bigint();
     // One grant per call, as a worker makes when one slot frees.
     let made = 0;
