@@ -63,6 +63,8 @@ describe('architecture', () => {
       'apps/worker/src/stages/decide-poll.ts',
       'apps/worker/src/build-event.ts',
       'apps/worker/src/rate-limit-wait.ts',
+      'apps/worker/src/video-size.ts',
+      'apps/worker/src/download-error.ts',
       'packages/core/src/poll-schedule.ts',
       'packages/core/src/lifecycle/transitions.ts',
       'packages/core/src/lifecycle/resume.ts',

@@ -76,6 +76,8 @@ export function workerEnv(s: Pick<Services, 'prefix' | 'secret' | 'apiKey' | 's3
     PATH: process.env.PATH ?? '',
     REELAY_QUEUE_PREFIX: s.prefix,
     VTRIX_API_KEY: s.apiKey,
+    // The simulator serves its videos on loopback too.
+    UPSTREAM_ALLOW_PRIVATE_NETWORKS: 'true',
     S3_BUCKET: BUCKET,
     S3_ENDPOINT: s.s3.endpoint,
     S3_FORCE_PATH_STYLE: 'true',

@@ -33,6 +33,7 @@ function workerEnv(prefix: string, simUrl: string, s3Endpoint: string): Record<s
     REELAY_QUEUE_PREFIX: prefix,
     VTRIX_BASE_URL: simUrl,
     VTRIX_API_KEY: 'k',
+    UPSTREAM_ALLOW_PRIVATE_NETWORKS: 'true',
     S3_BUCKET: 'b',
     S3_ENDPOINT: s3Endpoint,
     S3_FORCE_PATH_STYLE: 'true',

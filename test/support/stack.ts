@@ -55,6 +55,8 @@ export async function startStack(
     REELAY_QUEUE_PREFIX: prefix,
     VTRIX_BASE_URL: sim.url,
     VTRIX_API_KEY: apiKey,
+    // The simulator serves its videos on loopback too.
+    UPSTREAM_ALLOW_PRIVATE_NETWORKS: 'true',
     S3_BUCKET: BUCKET,
     S3_ENDPOINT: s3.endpoint,
     S3_FORCE_PATH_STYLE: 'true',

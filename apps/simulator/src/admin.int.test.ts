@@ -63,6 +63,7 @@ describe('admin endpoints', () => {
       createsByGeneration: {},
       polls: 0,
       downloads: 0,
+      downloadsCut: 0,
       rateLimited: 0,
       serverErrors: 0,
       tasks: { running: 0, completed: 0, failed: 0 },

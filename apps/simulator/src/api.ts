@@ -114,5 +114,5 @@ export function mintUrl(state: SimulatorState, task: Task, now: number, origin: 
   task.urlsMinted++;
   const expired = state.config.expireFirstUrl && task.urlsMinted === 1;
   const expiresAt = expired ? now - 1 : now + state.config.urlTtlMs;
-  return origin + signedFilePath(state.secret, task.id, expiresAt);
+  return (state.config.videoOrigin ?? origin) + signedFilePath(state.secret, task.id, expiresAt);
 }

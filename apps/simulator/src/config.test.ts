@@ -47,6 +47,20 @@ describe('applyConfigPatch', () => {
     expect(clearedAgain.ok && clearedAgain.config.apiKey).toBeUndefined();
   });
 
+  it('sets and clears videoOrigin, which must be a bare http(s) origin', () => {
+    const set = applyConfigPatch(defaultConfig, { videoOrigin: 'https://cdn.example.test' });
+    expect(set.ok && set.config.videoOrigin).toBe('https://cdn.example.test');
+    if (!set.ok) return;
+    const cleared = applyConfigPatch(set.config, { videoOrigin: null });
+    expect(cleared.ok && cleared.config.videoOrigin).toBeUndefined();
+    for (const bad of ['cdn.example.test', 'ftp://cdn.example.test', 'http://cdn.example.test/files']) {
+      const result = applyConfigPatch(defaultConfig, { videoOrigin: bad });
+      expect(result.ok, bad).toBe(false);
+      if (!result.ok)
+        expect(describeIssues(result.issues)).toMatch(/^videoOrigin: must be an http\(s\) origin/);
+    }
+  });
+
   it('ignores undefined for required fields instead of unsetting them', () => {
     const result = applyConfigPatch(defaultConfig, { latencyMs: undefined });
     expect(result).toEqual({ ok: true, config: defaultConfig });

@@ -9,6 +9,11 @@ import { z } from 'zod';
 
 const rate = z.number().min(0).max(1);
 const nonNegativeInt = z.number().int().min(0);
+const httpOrigin = z
+  .string()
+  .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol) && new URL(v).origin === v, {
+    error: 'must be an http(s) origin, e.g. http://127.0.0.1:4011',
+  });
 
 const fields = {
   /** Bearer key every API request must carry; undefined accepts any bearer. @defaultValue undefined */
@@ -39,6 +44,17 @@ const fields = {
   urlTtlMs: nonNegativeInt,
   /** The first URL minted for each task is already expired. @defaultValue false */
   expireFirstUrl: z.boolean(),
+  /**
+   * Result URLs point at this origin instead of the one the client used: Vtrix serves results
+   * from a CDN host (cdn.vtrix.ai), not the API's. Lets a test aim the URL at another server,
+   * e.g. one the sink must refuse. @defaultValue undefined
+   */
+  videoOrigin: httpOrigin.optional(),
+  /**
+   * Downloads announce their Content-Length; false streams them chunked without one, as a CDN
+   * relaying from its origin may. @defaultValue true
+   */
+  videoContentLength: z.boolean(),
   /** Pad each task's video to this many bytes; 0 = natural size (~13 KB). @defaultValue 0 */
   videoBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   /** The next N creates get 400 InvalidParameter; counts down. @defaultValue 0 */
@@ -60,10 +76,14 @@ const checkRates = (c: { failRate?: number; stuckRate?: number }, ctx: z.Refinem
 export const SimulatorConfig = z.strictObject(fields).superRefine(checkRates);
 export type SimulatorConfig = z.infer<typeof SimulatorConfig>;
 
-/** A patch: any subset of the fields; `apiKey: null` clears the key (JSON has no undefined). */
+/** The switches that can be unset: `null` in a patch clears them (JSON has no undefined). */
+const CLEARABLE = new Set(['apiKey', 'videoOrigin']);
+
+/** A patch: any subset of the fields; `apiKey: null` clears the key. */
 export const SimulatorConfigPatch = z.strictObject({
   ...z.object(fields).partial().shape,
   apiKey: z.string().min(1).nullable().optional(),
+  videoOrigin: httpOrigin.nullable().optional(),
 });
 export type SimulatorConfigPatch = z.infer<typeof SimulatorConfigPatch>;
 
@@ -82,6 +102,8 @@ export const defaultConfig: Readonly<SimulatorConfig> = Object.freeze({
   envelopeRate: 0,
   urlTtlMs: 3_600_000,
   expireFirstUrl: false,
+  videoOrigin: undefined,
+  videoContentLength: true,
   videoBytes: 0,
   rejectCreates: 0,
   lostCreateReplyRate: 0,
@@ -111,9 +133,9 @@ export function applyConfigPatch(current: SimulatorConfig, patch: unknown): Conf
   if (!parsedPatch.success) return { ok: false, issues: toFieldIssues(parsedPatch.error) };
   const merged: Record<string, unknown> = { ...current };
   for (const [key, value] of Object.entries(parsedPatch.data)) {
-    // A key present with undefined/null means "unset" (only apiKey is optional).
+    // A key present with undefined/null means "unset" (only the CLEARABLE ones are optional).
     if (value === undefined || value === null) {
-      if (key === 'apiKey') merged[key] = undefined;
+      if (CLEARABLE.has(key)) merged[key] = undefined;
     } else {
       merged[key] = value;
     }

@@ -18,6 +18,8 @@ export interface SimulatorStats {
   polls: number;
   /** Video downloads served (200, signature valid). */
   downloads: number;
+  /** Of those, the ones whose client hung up before the last byte was sent. */
+  downloadsCut: number;
   /** 429s sent. */
   rateLimited: number;
   /** Injected 5xx sent. */
@@ -37,7 +39,14 @@ export interface SimulatorState {
   readonly baseClip: Buffer;
   readonly tasks: Map<string, Task>;
   readonly createsByGeneration: Map<string, number>;
-  counts: { creates: number; polls: number; downloads: number; rateLimited: number; serverErrors: number };
+  counts: {
+    creates: number;
+    polls: number;
+    downloads: number;
+    downloadsCut: number;
+    rateLimited: number;
+    serverErrors: number;
+  };
   requestSeq: number;
 }
 
@@ -48,7 +57,14 @@ export interface StateOptions {
   baseClip: Buffer;
 }
 
-const zeroCounts = () => ({ creates: 0, polls: 0, downloads: 0, rateLimited: 0, serverErrors: 0 });
+const zeroCounts = () => ({
+  creates: 0,
+  polls: 0,
+  downloads: 0,
+  downloadsCut: 0,
+  rateLimited: 0,
+  serverErrors: 0,
+});
 
 export function createState(options: StateOptions): SimulatorState {
   return {

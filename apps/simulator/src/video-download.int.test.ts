@@ -43,6 +43,37 @@ describe('video downloads', () => {
     expect(video.sha256).toBe(await s.expectedSha256(id));
   });
 
+  it('videoContentLength: false streams the same bytes chunked, without Content-Length', async () => {
+    const { s, id, url } = await completedTask({ videoBytes: 300_000, videoContentLength: false });
+    const video = await download(url);
+    expect(video.headers['content-length']).toBeUndefined();
+    expect(video.headers['transfer-encoding']).toBe('chunked');
+    expect(video.size).toBe(300_000);
+    expect(video.sha256).toBe(await s.expectedSha256(id));
+    expect(s.stats()).toMatchObject({ downloads: 1, downloadsCut: 0 });
+  });
+
+  it('videoOrigin: result URLs point at that origin, with the path and signature of our own', async () => {
+    sim = await createSimulator({ seed: 3, taskDurationMs: 0, videoOrigin: 'http://127.0.0.1:9' });
+    const id = (await createTask(sim.url)).body.id as string;
+    const elsewhere = new URL(resultUrl((await pollTask(sim.url, id)).body));
+    expect(elsewhere.origin).toBe('http://127.0.0.1:9');
+    // The same path still downloads from the simulator itself (a CDN in front of it).
+    const video = await download(`${sim.url}${elsewhere.pathname}${elsewhere.search}`);
+    expect(video.size).toBe(sim.expectedSize(id));
+    sim.configure({ videoOrigin: undefined });
+    expect(new URL(resultUrl((await pollTask(sim.url, id)).body)).origin).toBe(sim.url);
+  });
+
+  it('counts a download whose client hangs up before the last byte (downloadsCut)', async () => {
+    const { s, url } = await completedTask({ videoBytes: 64 * 1024 * 1024 });
+    const req = request(url, (r) => r.once('data', () => req.destroy()));
+    req.on('error', () => undefined); // the hang-up is ours
+    req.end();
+    for (let i = 0; i < 100 && s.stats().downloadsCut === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(s.stats()).toMatchObject({ downloads: 1, downloadsCut: 1 });
+  });
+
   it('keeps a task’s size when videoBytes changes after it was created', async () => {
     const { s, id, url } = await completedTask({ videoBytes: 100_000 });
     s.configure({ videoBytes: 200_000 });

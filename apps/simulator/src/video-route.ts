@@ -1,7 +1,7 @@
 /**
  * `GET|HEAD /files/<taskId>.mp4?expires=…&sig=…`: checks the signed URL (403 when expired or
  * tampered, like a storage bucket), then streams the task's video with its exact
- * Content-Length. `pipeline` carries backpressure from the socket back to the generator.
+ * Content-Length (or chunked without one: `videoContentLength: false`). `pipeline` carries backpressure from the socket back to the generator.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
@@ -33,7 +33,9 @@ export async function serveVideo(
   const { baseClip } = state;
   res.writeHead(200, {
     'content-type': 'video/mp4',
-    'content-length': videoSize(baseClip.length, task.id, task.videoBytes),
+    ...(state.config.videoContentLength
+      ? { 'content-length': videoSize(baseClip.length, task.id, task.videoBytes) }
+      : {}),
     'cache-control': 'private, no-store',
   });
   if (req.method === 'HEAD') {
@@ -41,6 +43,9 @@ export async function serveVideo(
     return;
   }
   state.counts.downloads++;
-  // A client that hangs up mid-stream is routine (the sink's retry path), not an error here.
-  await pipeline(videoStream(baseClip, task.id, task.videoBytes), res).catch(() => undefined);
+  // A client that hangs up mid-stream is routine (the sink's retry path, or its size cap),
+  // not an error here: only counted.
+  await pipeline(videoStream(baseClip, task.id, task.videoBytes), res).catch(() => {
+    state.counts.downloadsCut++;
+  });
 }

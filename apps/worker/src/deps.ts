@@ -19,8 +19,10 @@ export type StageDeps = {
   queues: StageQueues;
   vtrix: VtrixClient;
   s3: S3Target;
-  /** Downloads of result videos: its own pool and timeouts, apart from the API client's. */
+  /** Downloads of result videos (video-downloads.ts): guarded, its own pool and timeouts. */
   downloads: Dispatcher;
+  /** MAX_VIDEO_BYTES: a larger video fails the generation and nothing is stored. */
+  maxVideoBytes: number;
   webhook: { sender: WebhookSender; secrets: string[]; policy: DeliveryPolicy; presignTtlS: number };
   poll: PollSchedule;
   maxInFlight: number;

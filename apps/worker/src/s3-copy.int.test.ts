@@ -18,6 +18,8 @@ import { copyToS3, PARTS_IN_FLIGHT } from './s3-copy.ts';
 const MiB = 1024 * 1024;
 const BUCKET = 'copies';
 const PART = 5 * MiB;
+/** Far above every video here: the cap has its own tests (video-download-limits.int.test.ts). */
+const LIMITS = { maxBytes: 1024 * MiB };
 
 type Video = { bytes: Buffer /** Content-Length sent, when it differs from the bytes. */; announce?: number };
 const videos = new Map<string, Video>();
@@ -125,9 +127,14 @@ describe('copyToS3', () => {
   it('uploads a video larger than a part in parts, at most PARTS_IN_FLIGHT at once, and stores exactly its bytes', async () => {
     const s = workerClient(s3.endpoint);
     const bytes = randomBytes(6 * PART + 12_345); // 7 parts: more than PARTS_IN_FLIGHT
-    const out = await copyToS3(downloads, serve('big', { bytes }), s.target, 'big.mp4', {
-      'generation-id': 'g1',
-    });
+    const out = await copyToS3(
+      downloads,
+      serve('big', { bytes }),
+      s.target,
+      'big.mp4',
+      { 'generation-id': 'g1' },
+      LIMITS,
+    );
 
     expect(out).toEqual({ size: bytes.length, sha256: sha256(bytes) });
     const object = await stored('big.mp4');
@@ -153,7 +160,7 @@ describe('copyToS3', () => {
     ] as const) {
       s.sent.length = 0;
       const bytes = randomBytes(n);
-      const out = await copyToS3(downloads, serve(name, { bytes }), s.target, `${name}.mp4`, {});
+      const out = await copyToS3(downloads, serve(name, { bytes }), s.target, `${name}.mp4`, {}, LIMITS);
       expect(out).toEqual({ size: n, sha256: sha256(bytes) });
       expect((await stored(`${name}.mp4`))?.equals(bytes)).toBe(true);
       expect(s.sent).toEqual(['PutObjectCommand']);
@@ -164,7 +171,7 @@ describe('copyToS3', () => {
     const s = workerClient(s3.endpoint);
     const bytes = randomBytes(2 * PART + 100);
     const url = serve('short', { bytes, announce: 3 * PART });
-    await expect(copyToS3(downloads, url, s.target, 'short.mp4', {})).rejects.toMatchObject({
+    await expect(copyToS3(downloads, url, s.target, 'short.mp4', {}, LIMITS)).rejects.toMatchObject({
       code: expect.stringMatching(/^REELAY_SINK_(DOWNLOAD_FAILED|SIZE_MISMATCH)$/),
     });
     expect(await stored('short.mp4')).toBeUndefined();
@@ -176,7 +183,7 @@ describe('copyToS3', () => {
     const s = workerClient(s3.endpoint);
     s.failOnPart(2);
     const url = serve('failing', { bytes: randomBytes(3 * PART) });
-    await expect(copyToS3(downloads, url, s.target, 'failing.mp4', {})).rejects.toMatchObject({
+    await expect(copyToS3(downloads, url, s.target, 'failing.mp4', {}, LIMITS)).rejects.toMatchObject({
       code: 'REELAY_SINK_UPLOAD_FAILED',
       message: expect.stringContaining('part 2 refused'),
     });
@@ -197,7 +204,7 @@ describe('copyToS3', () => {
       const s = workerClient(endpoint, { S3_SOCKET_TIMEOUT_MS: '300', S3_CONNECT_TIMEOUT_MS: '300' });
       const url = serve('to-nowhere', { bytes: randomBytes(64 * 1024) });
       const t0 = performance.now();
-      await expect(copyToS3(downloads, url, s.target, 'nowhere.mp4', {})).rejects.toMatchObject({
+      await expect(copyToS3(downloads, url, s.target, 'nowhere.mp4', {}, LIMITS)).rejects.toMatchObject({
         code: 'REELAY_SINK_UPLOAD_FAILED',
         message: expect.stringMatching(/timed out/),
       });

@@ -10,7 +10,9 @@ import {
 import { brandError } from '@reelay/contracts';
 import type { Dispatcher } from 'undici';
 import type { S3Target } from './deps.ts';
+import { downloadRequestError } from './download-error.ts';
 import { StageError } from './stage-error.ts';
+import { announcedLength, checkAnnounced, checkReceived } from './video-size.ts';
 
 export type CopyResult = { size: number; sha256: string };
 
@@ -32,6 +34,10 @@ export const isUrlExpired = brandError('sink.url-expired', UrlExpiredError);
  * 100 MiB one) and a video no larger than one part goes up in a single PutObject. The size is
  * checked against Content-Length before anything is completed, and on any failure the multipart
  * upload is aborted, so neither a short object nor orphaned parts stay behind.
+ *
+ * The video is capped at `maxBytes` (MAX_VIDEO_BYTES): a larger Content-Length is refused before
+ * a byte of the body is read, and a body without one is cut once it passes the cap. Error
+ * bodies are never read either: the connection is dropped instead.
  */
 export async function copyToS3(
   downloads: Dispatcher,
@@ -39,38 +45,41 @@ export async function copyToS3(
   s3: S3Target,
   key: string,
   metadata: Record<string, string>,
-  signal?: AbortSignal,
+  opts: { maxBytes: number; signal?: AbortSignal | undefined },
 ): Promise<CopyResult> {
+  const { maxBytes, signal } = opts;
   const res = await downloads
     .request({ origin: new URL(url).origin, path: pathOf(url), method: 'GET', ...(signal ? { signal } : {}) })
     .catch((e: unknown) => {
-      throw new StageError(
-        'sink',
-        'REELAY_SINK_DOWNLOAD_FAILED',
-        `video download failed: ${(e as Error).message}`,
-        { cause: e },
-      );
+      throw downloadRequestError(e);
     });
   if (res.statusCode === 403 || res.statusCode === 404) {
-    res.body.resume();
+    res.body.destroy();
     throw new UrlExpiredError(res.statusCode);
   }
   if (res.statusCode !== 200) {
-    res.body.resume();
+    res.body.destroy();
     throw new StageError('sink', 'REELAY_SINK_DOWNLOAD_FAILED', `video download answered ${res.statusCode}`);
   }
-  const announced = Number(res.headers['content-length'] ?? Number.NaN);
-  const known = Number.isFinite(announced);
+  const announced = announcedLength(res.headers['content-length']);
+  const known = announced !== undefined;
+  const announcedCheck = checkAnnounced(announced, maxBytes);
+  if (!announcedCheck.ok) {
+    res.body.destroy();
+    throw new StageError('sink', 'REELAY_SINK_VIDEO_TOO_LARGE', announcedCheck.detail);
+  }
   const hash = createHash('sha256');
   let size = 0;
   // Stops the part uploads still in flight when the copy fails or the worker shuts down.
   const stop = new AbortController();
   const uploadSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-  const upload = new PartUpload(s3, key, metadata, known ? announced : undefined, uploadSignal);
+  const upload = new PartUpload(s3, key, metadata, announced, uploadSignal);
   try {
     for await (const chunk of res.body as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (known && size > announced) throw sizeMismatch(`more than the announced ${announced} bytes`);
+      const received = checkReceived(size, maxBytes);
+      if (!received.ok) throw new StageError('sink', 'REELAY_SINK_VIDEO_TOO_LARGE', received.detail);
       hash.update(chunk);
       await upload.write(chunk);
     }

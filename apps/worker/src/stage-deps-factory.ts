@@ -9,10 +9,10 @@ import {
 import { createVtrixClient } from '@reelay/vtrix';
 import { createWebhookSender } from '@reelay/webhooks';
 import type { Redis } from 'ioredis';
-import { Agent } from 'undici';
 import type { StageDeps } from './deps.ts';
 import { instrumentVtrix } from './instrumented-vtrix.ts';
 import { createS3Client } from './s3-client.ts';
+import { createVideoDownloads } from './video-downloads.ts';
 import { deliveryPolicy } from './worker-config.ts';
 
 /** Builds the real dependencies from configuration; `close` releases what it opened. */
@@ -38,8 +38,7 @@ export function createStageDeps(
     });
   const s3Client = createS3Client(config.s3);
   const downloads =
-    overrides.downloads ??
-    new Agent({ connect: { timeout: 10_000 }, headersTimeout: 30_000, bodyTimeout: 60_000, connections: 16 });
+    overrides.downloads ?? createVideoDownloads({ allowPrivateNetworks: config.video.allowPrivateNetworks });
   const now = overrides.now ?? Date.now;
   const random = overrides.random ?? Math.random;
   const sender = createWebhookSender({ allowPrivateNetworks: config.webhook.allowPrivateNetworks });
@@ -66,6 +65,7 @@ export function createStageDeps(
       partSizeBytes: config.s3.partSizeBytes,
     },
     downloads,
+    maxVideoBytes: config.video.maxBytes,
     webhook: {
       sender,
       secrets: config.webhook.signingSecrets,

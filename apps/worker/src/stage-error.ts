@@ -14,6 +14,8 @@ const STAGE_ERROR_CODES = [
   'REELAY_SINK_URL_EXPIRED',
   'REELAY_SINK_SIZE_MISMATCH',
   'REELAY_SINK_UPLOAD_FAILED',
+  'REELAY_SINK_DOWNLOAD_BLOCKED',
+  'REELAY_SINK_VIDEO_TOO_LARGE',
   'REELAY_NOTIFY_NO_SECRET',
 ] as const satisfies readonly ReelayErrorCode[];
 export type StageErrorCode = (typeof STAGE_ERROR_CODES)[number];

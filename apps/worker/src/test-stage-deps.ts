@@ -14,6 +14,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import {
   createLogger,
   createMetrics,
+  DEFAULT_MAX_VIDEO_BYTES,
   type GenerationRecord,
   type Lifecycle,
   type PollSchedule,
@@ -93,6 +94,7 @@ export type FakeOptions = {
   /** Makes the fake S3 fail the named command (`PutObjectCommand`, `UploadPartCommand`, …). */
   s3FailOn?: string;
   partSizeBytes?: number;
+  maxVideoBytes?: number;
   uncertainSubmit?: StageDeps['uncertainSubmit'];
   maxInFlight?: number;
   poll?: PollSchedule;
@@ -220,6 +222,7 @@ export function fakeStageDeps(over: FakeOptions = {}) {
       partSizeBytes: over.partSizeBytes ?? 5 * 1024 * 1024,
     },
     downloads,
+    maxVideoBytes: over.maxVideoBytes ?? DEFAULT_MAX_VIDEO_BYTES,
     webhook: {
       sender,
       secrets: over.secrets ?? [SECRET],

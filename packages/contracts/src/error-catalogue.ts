@@ -140,6 +140,19 @@ export const ERRORS = {
     resumable: true,
     meaning: 'uploading the video to S3 failed',
   },
+  REELAY_SINK_DOWNLOAD_BLOCKED: {
+    kind: 'final',
+    // Retrying resumes only after an operator changed UPSTREAM_ALLOW_PRIVATE_NETWORKS.
+    resumable: true,
+    meaning:
+      'the video URL (or a redirect) is, or resolves to, a private, loopback or link-local address; nothing was downloaded',
+  },
+  REELAY_SINK_VIDEO_TOO_LARGE: {
+    kind: 'final',
+    // Retrying resumes only after an operator raised MAX_VIDEO_BYTES.
+    resumable: true,
+    meaning: 'the video is larger than MAX_VIDEO_BYTES; nothing was stored',
+  },
   REELAY_STAGE_ERROR: {
     kind: 'transient',
     resumable: true,

@@ -40,6 +40,22 @@ describe('loadConfig', () => {
     expect(c.poll).toMatchObject({ initialDelayMs: 100, maxDelayMs: 200 });
   });
 
+  it('guards the video download by default: no private networks, a 2 GiB cap', () => {
+    expect(loadConfig({}).video).toEqual({ allowPrivateNetworks: false, maxBytes: 2 * 1024 ** 3 });
+    expect(loadConfig({ UPSTREAM_ALLOW_PRIVATE_NETWORKS: 'true', MAX_VIDEO_BYTES: '1048576' }).video).toEqual(
+      { allowPrivateNetworks: true, maxBytes: 1_048_576 },
+    );
+  });
+
+  it.each([
+    ['UPSTREAM_ALLOW_PRIVATE_NETWORKS', 'sometimes', 'must be true or false'],
+    ['MAX_VIDEO_BYTES', '0', 'must be at least 1'],
+    ['MAX_VIDEO_BYTES', '2GiB', 'must be a number'],
+    ['MAX_VIDEO_BYTES', '1.5', 'must be an integer'],
+  ])('refuses %s=%s, naming the variable and the rule', (name, value, rule) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(`${name}: ${rule}`);
+  });
+
   it('names every wrong variable in one error', () => {
     let err: unknown;
     try {

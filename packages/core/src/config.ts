@@ -43,6 +43,13 @@ const url = (def?: string) =>
     .transform((v) => (v === '' ? undefined : v));
 
 /**
+ * The default cap of one result video: 2 GiB. Outputs are 2–15 s clips at up to 1080P, tens of
+ * MB even at a generous bitrate; 2 GiB is far above any real one, yet bounds what a runaway or
+ * hostile body can cost in bandwidth and S3 before the sink stops reading.
+ */
+export const DEFAULT_MAX_VIDEO_BYTES = 2 * 1024 ** 3;
+
+/**
  * Every environment variable Reelay reads, with its default. Parsed once at start-up; the
  * result is passed down, and nothing else reads process.env: every variable is checked in one place
  * (one message names every wrong one) and tests pass a config instead of patching the environment.
@@ -62,6 +69,9 @@ export const EnvSchema = z.object({
   VTRIX_API_KEY: optional(),
   VTRIX_MODEL: z.string().min(1).default('wan27_i2v'),
   VTRIX_TIMEOUT_MS: int(15_000, 100),
+  // The video URL comes from the upstream's reply, not from the operator: guarded like a webhook.
+  UPSTREAM_ALLOW_PRIVATE_NETWORKS: bool(false),
+  MAX_VIDEO_BYTES: int(DEFAULT_MAX_VIDEO_BYTES, 1),
 
   S3_BUCKET: optional(),
   S3_REGION: z.string().min(1).default('us-east-1'),
@@ -139,6 +149,12 @@ function toConfig(e: Env) {
       apiKey: e.VTRIX_API_KEY,
       model: e.VTRIX_MODEL,
       timeoutMs: e.VTRIX_TIMEOUT_MS,
+    },
+    /** The sink's download of the video URL the upstream returns. */
+    video: {
+      /** Let the video URL (and its redirects) reach private, loopback and link-local addresses. */
+      allowPrivateNetworks: e.UPSTREAM_ALLOW_PRIVATE_NETWORKS,
+      maxBytes: e.MAX_VIDEO_BYTES,
     },
     s3: {
       bucket: e.S3_BUCKET,

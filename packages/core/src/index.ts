@@ -4,6 +4,7 @@
 export {
   type ConfigCheck,
   ConfigError,
+  DEFAULT_MAX_VIDEO_BYTES,
   type Env,
   loadConfig,
   type ReelayConfig,

@@ -41,6 +41,8 @@ export function reelayEnv(s: BenchServices, extra: Record<string, string> = {}):
     REELAY_QUEUE_PREFIX: s.prefix,
     VTRIX_BASE_URL: s.sim.url,
     VTRIX_API_KEY: s.apiKey,
+    // The simulator serves its videos on loopback too.
+    UPSTREAM_ALLOW_PRIVATE_NETWORKS: 'true',
     S3_BUCKET: BUCKET,
     S3_ENDPOINT: s.s3.endpoint,
     S3_FORCE_PATH_STYLE: 'true',

@@ -53,6 +53,8 @@ export async function startDemoStack(env: Record<string, string | undefined>): P
     Object.assign(overrides, {
       VTRIX_BASE_URL: sim.url,
       VTRIX_API_KEY: apiKey,
+      // The embedded simulator serves its videos on loopback too.
+      UPSTREAM_ALLOW_PRIVATE_NETWORKS: 'true',
       POLL_INITIAL_DELAY_MS: env.POLL_INITIAL_DELAY_MS ?? '500',
       POLL_MAX_DELAY_MS: env.POLL_MAX_DELAY_MS ?? '1000',
     });

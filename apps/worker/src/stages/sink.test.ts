@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SinkJob } from '@reelay/contracts';
 import { VtrixError, type VtrixTask } from '@reelay/vtrix';
+import { WebhookBlockedAddressError } from '@reelay/webhooks';
 import { RateLimitError, UnrecoverableError } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordOf } from '../test-records.ts';
@@ -287,6 +288,49 @@ describe('processSink: copying', () => {
       },
       { jobId: `${id}.sink`, attemptsMade: 2 },
     ]);
+  });
+
+  it('a Content-Length over MAX_VIDEO_BYTES fails the generation at once (REELAY_SINK_VIDEO_TOO_LARGE), nothing stored', async () => {
+    const { fake, start } = run({ maxVideoBytes: 9 }, { attemptsMade: 0, attempts: 3 });
+    serve(fake, OLD_PATH, 200);
+    await expect(start()).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(fake.s3Calls).toEqual([]);
+    expect(fake.getTasks).toEqual([]);
+    expect(fake.argsOf('fail')[0]![1]).toEqual({
+      stage: 'sink',
+      code: 'REELAY_SINK_VIDEO_TOO_LARGE',
+      message:
+        'the video URL announces 10 bytes (Content-Length), more than MAX_VIDEO_BYTES (9); nothing was downloaded',
+      resumable: true,
+    });
+  });
+
+  // The cut in the middle of a multipart upload, against s3rver: video-download-limits.int.test.ts.
+  it('a body without Content-Length is cut once it passes MAX_VIDEO_BYTES, nothing stored', async () => {
+    const { fake, start } = run({ maxVideoBytes: 9 });
+    fake.downloads.get(VIDEO_ORIGIN).intercept({ path: OLD_PATH, method: 'GET' }).reply(200, VIDEO);
+    await expect(start()).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(fake.s3Calls).toEqual([]);
+    expect(fake.argsOf('stored')).toEqual([]);
+    expect(fake.argsOf('fail')[0]![1]).toMatchObject({
+      code: 'REELAY_SINK_VIDEO_TOO_LARGE',
+      message: 'the video passed MAX_VIDEO_BYTES (9) after 10 bytes; the download was cut',
+    });
+  });
+
+  it('a video URL the guard refuses fails the generation at once (REELAY_SINK_DOWNLOAD_BLOCKED), no refresh', async () => {
+    const { fake, start } = run({}, { attemptsMade: 0, attempts: 3 });
+    fake.downloads
+      .get(VIDEO_ORIGIN)
+      .intercept({ path: OLD_PATH, method: 'GET' })
+      .replyWithError(new WebhookBlockedAddressError('cdn.example.test', '10.0.0.7', 'private'));
+    await expect(start()).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(fake.getTasks).toEqual([]);
+    expect(fake.s3Calls).toEqual([]);
+    expect(fake.argsOf('fail')[0]![1]).toMatchObject({
+      code: 'REELAY_SINK_DOWNLOAD_BLOCKED',
+      resumable: true,
+    });
   });
 
   it('a body shorter than its Content-Length is REELAY_SINK_SIZE_MISMATCH and nothing is stored', async () => {

@@ -3,6 +3,8 @@
  * - streams the result video into S3 at `${S3_KEY_PREFIX}${id}.mp4` (one object per
  *   generation: a re-run overwrites the same key with the same bytes), sha256 on the way;
  * - an expired URL (403/404) is refreshed by reading the task again;
+ * - the download is guarded (no private, loopback or link-local address unless
+ *   UPSTREAM_ALLOW_PRIVATE_NETWORKS) and capped at MAX_VIDEO_BYTES: both fail the generation;
  * - lifecycle `stored`: copying → succeeded with the output, generation.succeeded queued.
  * A re-run that finds the generation already succeeded only makes sure the event is queued.
  */
@@ -42,7 +44,10 @@ export function processSink(
       let url = record.videoUrl ?? (await freshUrl(deps, record));
       for (let refresh = 0; ; refresh++) {
         try {
-          const copied = await copyToS3(deps.downloads, url, deps.s3, key, metadata, signal);
+          const copied = await copyToS3(deps.downloads, url, deps.s3, key, metadata, {
+            maxBytes: deps.maxVideoBytes,
+            signal,
+          });
           const output = {
             bucket: deps.s3.bucket,
             key,
