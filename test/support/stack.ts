@@ -63,7 +63,9 @@ export async function startStack(
     // Rotation: the worker signs with every secret; the receiver knows only the newest.
     WEBHOOK_SIGNING_SECRET: [...(opts.olderSecrets ?? []), secret].join(','),
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
-    WEBHOOK_DEFAULT_URL: receiver.url,
+    // A loopback default is refused at start-up unless private networks are allowed, and the
+    // stack's own producer (not the worker) is what applies it at enqueue.
+    ...(opts.env?.WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'false' ? {} : { WEBHOOK_DEFAULT_URL: receiver.url }),
     WEBHOOK_RETRY_SCHEDULE: '100ms,100ms,100ms,100ms,100ms',
     POLL_INITIAL_DELAY_MS: '40',
     POLL_MAX_DELAY_MS: '150',
