@@ -3,8 +3,9 @@
  * a wrong method on a known route, headers over Node's limit, requests arriving during
  * shutdown. Every one answers problem+json, never a bare reset or another format.
  */
-import { connect, type Socket } from 'node:net';
+
 import type { AddressInfo } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AUTH, createFixture, type Fixture, validRequest, waitFor } from './test-fixtures.ts';
 
