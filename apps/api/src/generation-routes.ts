@@ -106,7 +106,7 @@ export function registerGenerationRoutes(app: FastifyInstance, producer: ApiProd
         reply,
         problem('unsupported-media-type', 'send the body as content-type application/json', instance),
       );
-    const split = splitCreateBody(request.body, singleHeader(request, 'idempotency-key'));
+    const split = splitCreateBody(request.body, singleHeader(request, 'idempotency-key'), producer.validate);
     if (!split.ok) return sendProblem(reply, invalidRequest(split.issues, instance));
     const { tenant: named, ...options } = split.value.options;
     const scope = tenantFor(request.caller, named);

@@ -212,3 +212,24 @@ describe('shutdown', () => {
     await closed;
   });
 });
+
+describe('one 422 lists every problem', () => {
+  it('schema problems and a private webhook target come back together', async () => {
+    const res = await fx.app.inject({
+      method: 'POST',
+      url: '/v1/generations',
+      headers: AUTH,
+      payload: {
+        request: { ...validRequest(), parameters: { duration: -1 } },
+        webhook: { url: 'https://127.0.0.1/hook' },
+        colour: 'red',
+      },
+    });
+    expect(res.statusCode).toBe(422);
+    const paths = (res.json().errors as { path: string; rule: string }[]).map((e) => `${e.path} ${e.rule}`);
+    expect(paths).toContain('webhook.url webhook_target');
+    expect(paths).toContain('colour unknown_field');
+    expect(paths.some((p) => p.startsWith('request.parameters.duration '))).toBe(true);
+    expect(await fx.records()).toBe(0);
+  });
+});
