@@ -1,7 +1,8 @@
 /**
  * `POST /v1/generations`, `GET /v1/generations/:id`, `DELETE /v1/generations/:id`. Bodies are
- * checked in full before the producer is called, so a bad request enqueues nothing; the
- * producer validates again (and adds the webhook SSRF check) before it writes anything.
+ * checked in full, with the producer's own pure `validate` (schema and the webhook SSRF check),
+ * before it is called, so one 422 lists every problem and a bad request enqueues nothing; the
+ * producer validates again before it writes anything.
  * A tenant's token enqueues into its tenant and sees only its generations: another tenant's id
  * answers exactly as an unknown one does.
  */
