@@ -3,5 +3,5 @@ import type { Producer } from '@reelay/producer';
 /** The part of the producer the API uses: narrow, so a test could hand in less. */
 export type ApiProducer = Pick<
   Producer,
-  'enqueue' | 'getStatus' | 'cancel' | 'getTenant' | 'setTenant' | 'ops'
+  'enqueue' | 'validate' | 'getStatus' | 'cancel' | 'getTenant' | 'setTenant' | 'ops'
 >;

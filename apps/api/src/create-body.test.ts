@@ -1,5 +1,9 @@
+import { validationIssues } from '@reelay/producer';
 import { describe, expect, it } from 'vitest';
-import { splitCreateBody, toBodyPath } from './create-body.ts';
+import { splitCreateBody, toBodyPath, type Validate } from './create-body.ts';
+
+/** The producer's checks with its default (no private webhook targets). */
+const validate: Validate = (r, o) => validationIssues(r, o, false);
 
 const request = { input: { media: [{ type: 'first_frame', url: 'https://example.com/a.png' }] } };
 
@@ -11,14 +15,17 @@ describe('POST /v1/generations body', () => {
       metadata: { a: 1 },
       priority: 3,
     };
-    expect(splitCreateBody(body, 'order-1')).toEqual({
+    expect(splitCreateBody(body, 'order-1', validate)).toEqual({
       ok: true,
       value: {
         request,
         options: { webhook: body.webhook, metadata: body.metadata, priority: 3, idempotencyKey: 'order-1' },
       },
     });
-    expect(splitCreateBody({ request }, undefined)).toEqual({ ok: true, value: { request, options: {} } });
+    expect(splitCreateBody({ request }, undefined, validate)).toEqual({
+      ok: true,
+      value: { request, options: {} },
+    });
   });
 
   it('lists every problem with a path into the body or the header', () => {
@@ -30,6 +37,7 @@ describe('POST /v1/generations body', () => {
         colour: 'red',
       },
       'has space',
+      validate,
     );
     expect(result.ok).toBe(false);
     const paths = result.ok ? [] : result.issues.map((i) => `${i.path} ${i.rule}`);
@@ -51,7 +59,7 @@ describe('POST /v1/generations body', () => {
       { type: 'first_clip', url: 'ftp://x/clip.mp4' },
       { type: 'driving_audio', url: 'https://a/b.mp3' },
     ];
-    const result = splitCreateBody({ request: { input: { media } } }, undefined);
+    const result = splitCreateBody({ request: { input: { media } } }, undefined, validate);
     expect(result.ok ? [] : result.issues.map((i) => `${i.path} ${i.rule}`)).toEqual([
       'request.input.media[0].url url_form',
       'request.input.media media_combination',
@@ -59,22 +67,22 @@ describe('POST /v1/generations body', () => {
   });
 
   it('passes a tenant on as an option, checking its name', () => {
-    expect(splitCreateBody({ request, tenant: 'acme' }, undefined)).toEqual({
+    expect(splitCreateBody({ request, tenant: 'acme' }, undefined, validate)).toEqual({
       ok: true,
       value: { request, options: { tenant: 'acme' } },
     });
-    const result = splitCreateBody({ request, tenant: 'not a name' }, undefined);
+    const result = splitCreateBody({ request, tenant: 'not a name' }, undefined, validate);
     expect(result.ok ? [] : result.issues.map((i) => `${i.path} ${i.rule}`)).toEqual([
       'tenant invalid_format',
     ]);
   });
 
   it('requires an object with a request', () => {
-    expect(splitCreateBody([request], undefined)).toEqual({
+    expect(splitCreateBody([request], undefined, validate)).toEqual({
       ok: false,
       issues: [{ path: '', rule: 'invalid_type', message: 'must be a JSON object' }],
     });
-    expect(splitCreateBody({}, undefined)).toEqual({
+    expect(splitCreateBody({}, undefined, validate)).toEqual({
       ok: false,
       issues: [{ path: 'request', rule: 'required', message: 'is required' }],
     });
@@ -85,5 +93,15 @@ describe('POST /v1/generations body', () => {
     expect(toBodyPath('')).toBe('request');
     expect(toBodyPath('options.webhook.url')).toBe('webhook.url');
     expect(toBodyPath('options.idempotencyKey')).toBe('headers.idempotency-key');
+  });
+
+  it('lists a private webhook target with the schema problems, as the producer judges it', () => {
+    const body = { request: { input: { media: 'none' } }, webhook: { url: 'https://127.0.0.1/hook' } };
+    const strict = splitCreateBody(body, undefined, validate);
+    const paths = strict.ok ? [] : strict.issues.map((i) => `${i.path} ${i.rule}`);
+    expect(paths).toContain('webhook.url webhook_target');
+    expect(paths.some((p) => p.startsWith('request.input.media '))).toBe(true);
+    const lax = splitCreateBody(body, undefined, (r, o) => validationIssues(r, o, true));
+    expect(lax.ok ? [] : lax.issues.map((i) => i.path)).not.toContain('webhook.url');
   });
 });

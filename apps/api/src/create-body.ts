@@ -1,4 +1,4 @@
-import { type FieldIssue, issuesOf, parseEnqueueOptions, parseGenerationRequest } from '@reelay/contracts';
+import type { FieldIssue } from '@reelay/contracts';
 
 /**
  * The body of `POST /v1/generations`: `{ request, webhook?, metadata?, priority?, tenant? }`,
@@ -30,7 +30,18 @@ export const toBodyIssues = (issues: readonly FieldIssue[]): FieldIssue[] =>
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function splitCreateBody(body: unknown, idempotencyKey: string | undefined): CreateBodyResult {
+/**
+ * The producer's checks of a (request, options) pair, paths as the producer names them: the
+ * API's route passes `producer.validate`, so one 422 lists the schema problems and the webhook
+ * target's (SSRF) problem together, under the producer's own allowPrivateNetworks setting.
+ */
+export type Validate = (request: unknown, options: unknown) => readonly FieldIssue[];
+
+export function splitCreateBody(
+  body: unknown,
+  idempotencyKey: string | undefined,
+  validate: Validate,
+): CreateBodyResult {
   if (!isPlainObject(body))
     return { ok: false, issues: [{ path: '', rule: 'invalid_type', message: 'must be a JSON object' }] };
   const issues: FieldIssue[] = [];
@@ -42,12 +53,14 @@ export function splitCreateBody(body: unknown, idempotencyKey: string | undefine
   for (const key of ['webhook', 'metadata', 'priority', 'tenant'] as const)
     if (body[key] !== undefined) options[key] = body[key];
   if (idempotencyKey !== undefined) options.idempotencyKey = idempotencyKey;
+  const found = toBodyIssues(validate(body.request, options));
   if (body.request === undefined) {
+    // One issue for the missing request, not the producer's complaint about `undefined`.
     issues.push({ path: 'request', rule: 'required', message: 'is required' });
+    issues.push(...found.filter((i) => i.path !== 'request' && !i.path.startsWith('request.')));
   } else {
-    issues.push(...toBodyIssues(issuesOf(() => parseGenerationRequest(body.request))));
+    issues.push(...found);
   }
-  issues.push(...toBodyIssues(issuesOf(() => parseEnqueueOptions(options))));
   if (issues.length) return { ok: false, issues };
   return { ok: true, value: { request: body.request, options } };
 }

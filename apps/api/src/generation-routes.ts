@@ -1,7 +1,8 @@
 /**
  * `POST /v1/generations`, `GET /v1/generations/:id`, `DELETE /v1/generations/:id`. Bodies are
- * checked in full before the producer is called, so a bad request enqueues nothing; the
- * producer validates again (and adds the webhook SSRF check) before it writes anything.
+ * checked in full, with the producer's own pure `validate` (schema and the webhook SSRF check),
+ * before it is called, so one 422 lists every problem and a bad request enqueues nothing; the
+ * producer validates again before it writes anything.
  * A tenant's token enqueues into its tenant and sees only its generations: another tenant's id
  * answers exactly as an unknown one does.
  */
@@ -106,7 +107,7 @@ export function registerGenerationRoutes(app: FastifyInstance, producer: ApiProd
         reply,
         problem('unsupported-media-type', 'send the body as content-type application/json', instance),
       );
-    const split = splitCreateBody(request.body, singleHeader(request, 'idempotency-key'));
+    const split = splitCreateBody(request.body, singleHeader(request, 'idempotency-key'), producer.validate);
     if (!split.ok) return sendProblem(reply, invalidRequest(split.issues, instance));
     const { tenant: named, ...options } = split.value.options;
     const scope = tenantFor(request.caller, named);

@@ -108,9 +108,12 @@ describe('OpenAPI document', () => {
           }
         }
       }
-    // An unknown route has no path to hang its 404 on; the description names it.
-    expect((doc.info as Json).description).toContain('urn:reelay:problem:not-found');
-    expect([...new Set([...seen, 'not-found'])].sort()).toEqual(Object.keys(PROBLEMS).sort());
+    // Problems of no one route (an unknown route or method, oversized headers, shutdown) have
+    // no operation to hang on; the description names them.
+    const routeless = ['not-found', 'method-not-allowed', 'headers-too-large', 'shutting-down'];
+    for (const kind of routeless)
+      expect((doc.info as Json).description).toContain(`urn:reelay:problem:${kind}`);
+    expect([...new Set([...seen, ...routeless])].sort()).toEqual(Object.keys(PROBLEMS).sort());
   });
 
   it('documents the tenant routes, their bodies and the 402 of a budget refusal', () => {

@@ -19,6 +19,11 @@ export const PROBLEMS = {
     code: 'REELAY_BUDGET_EXCEEDED',
   },
   'not-found': { status: 404, title: 'No such route', code: 'REELAY_API_NOT_FOUND' },
+  'method-not-allowed': {
+    status: 405,
+    title: 'The route does not allow this method',
+    code: 'REELAY_API_METHOD_NOT_ALLOWED',
+  },
   'generation-not-found': {
     status: 404,
     title: 'No such generation',
@@ -41,9 +46,15 @@ export const PROBLEMS = {
     title: 'The body must be application/json',
     code: 'REELAY_API_UNSUPPORTED_MEDIA_TYPE',
   },
+  'headers-too-large': {
+    status: 431,
+    title: 'The request headers are too large',
+    code: 'REELAY_API_HEADERS_TOO_LARGE',
+  },
   'invalid-request': { status: 422, title: 'The request is invalid', code: 'REELAY_INVALID_REQUEST' },
   internal: { status: 500, title: 'Internal error', code: 'REELAY_API_INTERNAL' },
   unavailable: { status: 503, title: 'Service unavailable', code: 'REELAY_API_UNAVAILABLE' },
+  'shutting-down': { status: 503, title: 'The API is shutting down', code: 'REELAY_API_SHUTTING_DOWN' },
 } as const satisfies Record<string, { status: number; title: string; code: ReelayErrorCode }>;
 export type ProblemKind = keyof typeof PROBLEMS;
 

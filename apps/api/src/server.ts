@@ -1,4 +1,5 @@
-import type { ServerResponse } from 'node:http';
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger, type Logger } from '@reelay/core';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
@@ -9,13 +10,57 @@ import { bearerChallenge, createTokenCheck, OPERATOR } from './auth.ts';
 import { DEFAULT_HEARTBEAT_MS, registerEventsRoute } from './events-route.ts';
 import { registerGenerationRoutes } from './generation-routes.ts';
 import { buildOpenApiDocument } from './openapi.ts';
-import { instanceOf, problem, problemOfError, sendProblem } from './problem.ts';
+import {
+  instanceOf,
+  PROBLEM_CONTENT_TYPE,
+  type Problem,
+  problem,
+  problemOfError,
+  sendProblem,
+} from './problem.ts';
 import { createStateHub, type StateHub } from './state-hub.ts';
 import { registerTenantRoutes } from './tenant-routes.ts';
 
 const HEALTH_PING_TIMEOUT_MS = 2_000;
 /** Routes anyone may call: load balancers probe health, code generators fetch the document. */
 const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/openapi.json']);
+/** How long a connection refused by `clientError` may stay half-open for the client to read the answer. */
+const CLIENT_ERROR_LINGER_MS = 1_000;
+
+/** A route's path as fastify writes it (`/v1/generations/:id`) as a test for concrete paths. */
+const routePattern = (url: string): RegExp =>
+  new RegExp(`^${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}$`);
+
+/** The request path of a raw request Node refused before parsing it (for `instance`), else `/`. */
+function rawInstance(rawPacket: unknown): string {
+  // A Buffer at run time (fastify's types say otherwise).
+  if (!Buffer.isBuffer(rawPacket)) return '/';
+  const target = rawPacket.toString('latin1').match(/^[A-Z]+ (\/\S*) HTTP\//)?.[1];
+  return target ? instanceOf(target) : '/';
+}
+
+/**
+ * What Node's HTTP parser refuses before fastify sees a request (headers over the size limit, a
+ * request that is not HTTP, one that took too long), as problem+json instead of fastify's plain
+ * JSON. The connection closes after the answer: the parser cannot continue past the error.
+ */
+function clientErrorProblem(err: { code?: string; rawPacket?: unknown }): Problem {
+  const instance = rawInstance(err.rawPacket);
+  if (err.code === 'HPE_HEADER_OVERFLOW')
+    return problem('headers-too-large', 'the request headers are larger than this server accepts', instance);
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return problem('bad-request', 'the request was not received in time', instance, { status: 408 });
+  return problem('bad-request', 'the request is not valid HTTP/1.1', instance);
+}
+
+function answerClientError(socket: Socket, p: Problem): void {
+  const body = JSON.stringify(p);
+  socket.end(
+    `HTTP/1.1 ${p.status} ${STATUS_CODES[p.status] ?? ''}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  // end() leaves the socket half-open until the client closes its side; do not wait forever.
+  setTimeout(() => socket.destroy(), CLIENT_ERROR_LINGER_MS).unref();
+}
 
 export type ApiServerOptions = {
   producer: ApiProducer;
@@ -51,6 +96,26 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     bodyLimit,
     exposeHeadRoutes: false,
     loggerInstance: logger as FastifyBaseLogger,
+    // While closing, the hook below answers problem+json instead of fastify's plain JSON 503.
+    return503OnClosing: false,
+    clientErrorHandler(err, socket) {
+      // A reset connection has nobody to answer.
+      if ((err as NodeJS.ErrnoException).code === 'ECONNRESET' || socket.destroyed) return;
+      const p = clientErrorProblem(err);
+      logger.info(
+        { code: (err as NodeJS.ErrnoException).code, status: p.status },
+        'request refused by the HTTP parser',
+      );
+      if (socket.writable) answerClientError(socket as Socket, p);
+      else socket.destroy();
+    },
+  });
+  // Node answers `Expect: 100-continue` with 100 Continue before any route runs, so a client then
+  // sends a body that will be refused (413 after auth) and meets a reset. Handling the event
+  // ourselves defers the 100 to preParsing below: sent only once auth passed and the declared
+  // body fits the limit, just before the body is read.
+  app.server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    app.server.emit('request', req, res);
   });
   // JSON only: with the text parser gone, any other content type is a 415 before the handler.
   app.removeContentTypeParser('text/plain');
@@ -65,6 +130,30 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     });
   const streams = new Set<ServerResponse>();
   const checkToken = opts.tokens.length ? createTokenCheck(opts.tokens) : undefined;
+
+  // Every registered route's methods, so an unknown method on a known path is a 405, not a 404.
+  const routes: { pattern: RegExp; methods: string[] }[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = ([] as string[]).concat(route.method);
+    const known = routes.find((r) => r.pattern.source === routePattern(route.url).source);
+    if (known) known.methods.push(...methods);
+    else routes.push({ pattern: routePattern(route.url), methods });
+  });
+
+  // Set by preClose: from then on every request, on any connection still open, answers 503.
+  let closing = false;
+  app.addHook('onRequest', async (request, reply) => {
+    if (!closing) return;
+    reply.header('connection', 'close');
+    return sendProblem(
+      reply,
+      problem(
+        'shutting-down',
+        'this API process is shutting down; send the request again',
+        instanceOf(request.url),
+      ),
+    );
+  });
 
   // Set for every request by the hook below; a route reads it to scope what the caller sees.
   app.decorateRequest('caller');
@@ -89,6 +178,14 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     return sendProblem(reply, problem('unauthorized', detail, instanceOf(request.url)));
   });
 
+  // The deferred 100 Continue (see checkContinue above): the body is about to be read. A declared
+  // length over the limit gets none; the body parser then answers 413 without reading.
+  app.addHook('preParsing', async (request, reply) => {
+    if (request.headers.expect?.toLowerCase() !== '100-continue' || reply.raw.headersSent) return;
+    const declared = Number(request.headers['content-length']);
+    if (!(declared > bodyLimit)) reply.raw.writeContinue();
+  });
+
   app.setErrorHandler<FastifyError>((err, request, reply) => {
     const p = problemOfError(err, instanceOf(request.url), bodyLimit);
     if (p.status >= 500) request.log.error({ err }, 'request failed');
@@ -97,6 +194,21 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   });
   app.setNotFoundHandler((request, reply) => {
     const path = instanceOf(request.url);
+    const allow = routes.find((r) => r.pattern.test(path))?.methods;
+    if (allow) {
+      reply.header('allow', allow.join(', '));
+      return sendProblem(
+        reply,
+        problem(
+          'method-not-allowed',
+          `${path} does not allow ${request.method}; it allows ${allow.join(', ')}`,
+          path,
+          {
+            allow,
+          },
+        ),
+      );
+    }
     return sendProblem(reply, problem('not-found', `no route ${request.method} ${path}`, path));
   });
 
@@ -125,6 +237,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
 
   // Open event streams would hold `close` forever; end them (clients reconnect elsewhere).
   app.addHook('preClose', async () => {
+    closing = true;
     for (const res of [...streams]) res.end();
   });
   app.addHook('onClose', async () => {

@@ -229,6 +229,11 @@ export const ERRORS = {
     meaning: "the token may not do this (another tenant's work, or a route for operator tokens)",
   },
   REELAY_API_NOT_FOUND: { kind: 'final', resumable: false, meaning: 'no such API route' },
+  REELAY_API_METHOD_NOT_ALLOWED: {
+    kind: 'final',
+    resumable: false,
+    meaning: 'the route exists but not with this method (the Allow header lists its methods)',
+  },
   REELAY_API_BODY_TOO_LARGE: {
     kind: 'final',
     resumable: false,
@@ -239,12 +244,22 @@ export const ERRORS = {
     resumable: false,
     meaning: 'the body is not sent as application/json',
   },
+  REELAY_API_HEADERS_TOO_LARGE: {
+    kind: 'final',
+    resumable: false,
+    meaning: "the request's headers are larger than the HTTP server accepts",
+  },
   REELAY_API_INTERNAL: {
     kind: 'transient',
     resumable: false,
     meaning: 'the API failed unexpectedly (a bug or a Redis failure; details only in the log)',
   },
   REELAY_API_UNAVAILABLE: { kind: 'transient', resumable: false, meaning: 'Redis does not answer the API' },
+  REELAY_API_SHUTTING_DOWN: {
+    kind: 'transient',
+    resumable: false,
+    meaning: 'the API process is shutting down; send the request again (to another instance)',
+  },
   REELAY_CLIENT_UNEXPECTED_RESPONSE: {
     kind: 'transient',
     resumable: false,

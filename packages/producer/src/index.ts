@@ -10,3 +10,4 @@ export {
 } from '@reelay/contracts';
 export { IdempotencyConflictError, isIdempotencyConflict } from '@reelay/core/sdk';
 export * from './producer.ts';
+export { validationIssues } from './validate.ts';

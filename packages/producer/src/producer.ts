@@ -4,6 +4,7 @@ import {
   DEFAULT_TENANT,
   type EnqueueOptions,
   estimateMicroUsd,
+  type FieldIssue,
   type GenerationRequest,
   type GenerationState,
   type GenerationStatus,
@@ -35,7 +36,7 @@ import {
 } from '@reelay/core/sdk';
 import type { Redis } from 'ioredis';
 import { canonicalJson } from './canonical-json.ts';
-import { defaultWebhookUrlProblem, type Validated, validateAll } from './validate.ts';
+import { defaultWebhookUrlProblem, type Validated, validateAll, validationIssues } from './validate.ts';
 
 export type ProducerOptions = {
   /** @defaultValue `redis://127.0.0.1:6379` */
@@ -89,6 +90,11 @@ export type EnqueueItem = { request: GenerationRequest | unknown; options?: Enqu
 export interface Producer {
   /** Resolves once Redis holds the generation in its tenant's queue (budget reserved). Throws ReelayValidationError listing every problem. */
   enqueue(request: GenerationRequest | unknown, options?: EnqueueOptions | unknown): Promise<EnqueueResult>;
+  /**
+   * Every problem `enqueue` would refuse this request and options for (schema, and the webhook
+   * target's SSRF check with this producer's allowPrivateNetworks), `[]` when none; pure, no Redis.
+   */
+  validate(request: unknown, options?: unknown): FieldIssue[];
   /** Validates all, enqueues all or none. */
   enqueueMany(items: ReadonlyArray<EnqueueItem>): Promise<EnqueueResult[]>;
   getStatus(id: string): Promise<GenerationStatus | undefined>;
@@ -162,6 +168,10 @@ export function createProducer(opts: ProducerOptions = {}): Producer {
     ): Promise<EnqueueResult> {
       const [result] = await lifecycle.enqueue(validateAll([{ request, options }], allowPrivate).map(toNew));
       return result!;
+    },
+
+    validate(request: unknown, options: unknown = {}): FieldIssue[] {
+      return validationIssues(request, options, allowPrivate);
     },
 
     async enqueueMany(items: ReadonlyArray<EnqueueItem>): Promise<EnqueueResult[]> {

@@ -45,6 +45,19 @@ export function validateItem(
   return { request: parsedRequest, options: parsedOptions };
 }
 
+/**
+ * Every problem `validateItem` finds, `[]` when there is none: pure (no Redis), so a caller (the
+ * HTTP API) can list the webhook-target problem together with the schema problems in one answer.
+ */
+export function validationIssues(
+  request: unknown,
+  options: unknown,
+  allowPrivateNetworks: boolean,
+): FieldIssue[] {
+  const v = validateItem(request, options, allowPrivateNetworks);
+  return Array.isArray(v) ? v : [];
+}
+
 export function validateAll(
   items: ReadonlyArray<{ request: unknown; options?: unknown }>,
   allowPrivateNetworks: boolean,
