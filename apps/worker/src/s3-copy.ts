@@ -39,6 +39,15 @@ export const isUrlExpired = brandError('sink.url-expired', UrlExpiredError);
  * a byte of the body is read, and a body without one is cut once it passes the cap. Error
  * bodies are never read either: the connection is dropped instead.
  */
+/**
+ * Drops a body unread (the connection closes, an endless body costs nothing). undici's body emits
+ * an AbortError when destroyed; nobody reads it any more, so it is swallowed, not left uncaught.
+ */
+function drop(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => {});
+  body.destroy();
+}
+
 export async function copyToS3(
   downloads: Dispatcher,
   url: string,
@@ -54,18 +63,18 @@ export async function copyToS3(
       throw downloadRequestError(e);
     });
   if (res.statusCode === 403 || res.statusCode === 404) {
-    res.body.destroy();
+    drop(res.body);
     throw new UrlExpiredError(res.statusCode);
   }
   if (res.statusCode !== 200) {
-    res.body.destroy();
+    drop(res.body);
     throw new StageError('sink', 'REELAY_SINK_DOWNLOAD_FAILED', `video download answered ${res.statusCode}`);
   }
   const announced = announcedLength(res.headers['content-length']);
   const known = announced !== undefined;
   const announcedCheck = checkAnnounced(announced, maxBytes);
   if (!announcedCheck.ok) {
-    res.body.destroy();
+    drop(res.body);
     throw new StageError('sink', 'REELAY_SINK_VIDEO_TOO_LARGE', announcedCheck.detail);
   }
   const hash = createHash('sha256');
@@ -87,7 +96,7 @@ export async function copyToS3(
     await upload.finish();
   } catch (e) {
     stop.abort();
-    res.body.destroy();
+    drop(res.body);
     await upload.abort();
     if (e instanceof StageError) throw e;
     throw new StageError('sink', 'REELAY_SINK_DOWNLOAD_FAILED', `download failed: ${(e as Error).message}`, {
