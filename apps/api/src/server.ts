@@ -2,6 +2,7 @@ import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:ht
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger, type Logger } from '@reelay/core';
+import { isReelayUnavailable } from '@reelay/producer';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { type ApiToken, DEFAULT_BODY_LIMIT_BYTES } from './api-config.ts';
@@ -22,6 +23,11 @@ import { createStateHub, type StateHub } from './state-hub.ts';
 import { registerTenantRoutes } from './tenant-routes.ts';
 
 const HEALTH_PING_TIMEOUT_MS = 2_000;
+/**
+ * Retry-After of a 503 for an unavailable Redis: short, since most outages are a restart or a
+ * failover of seconds; a client that keeps meeting 503s should back off on its own.
+ */
+export const UNAVAILABLE_RETRY_AFTER_S = 2;
 /** Routes anyone may call: load balancers probe health, code generators fetch the document. */
 const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/openapi.json']);
 /** How long a connection refused by `clientError` may stay half-open for the client to read the answer. */
@@ -187,6 +193,15 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   });
 
   app.setErrorHandler<FastifyError>((err, request, reply) => {
+    // Any route's producer call that Redis did not answer in time (or at all): 503, not 500.
+    if (isReelayUnavailable(err)) {
+      request.log.warn({ operation: err.operation, message: err.message }, 'Redis unavailable');
+      reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_S));
+      return sendProblem(
+        reply,
+        problem('unavailable', 'Redis does not answer; try again later', instanceOf(request.url)),
+      );
+    }
     const p = problemOfError(err, instanceOf(request.url), bodyLimit);
     if (p.status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: err.code, status: p.status }, 'request refused');
@@ -232,6 +247,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       sleep(HEALTH_PING_TIMEOUT_MS, false, { ref: false }),
     ]);
     if (ok) return reply.send({ status: 'ok' });
+    reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_S));
     return sendProblem(reply, problem('unavailable', 'Redis does not answer', instanceOf(request.url)));
   });
 

@@ -19,6 +19,7 @@ export async function startApi(config: ApiConfig, opts: { logger?: Logger } = {}
   const logger = opts.logger ?? createLogger({ level: config.logLevel, name: 'reelay-api' });
   const producer = createProducer({
     redisUrl: config.redisUrl,
+    commandTimeoutMs: config.redisCommandTimeoutMs,
     prefix: config.prefix,
     allowPrivateNetworks: config.webhook.allowPrivateNetworks,
     idempotencyTtlS: config.idempotencyTtlS,

@@ -25,6 +25,7 @@ export async function runDashboardProcess(
   const r = config.reelay;
   const producer = createProducer({
     redisUrl: r.redisUrl,
+    commandTimeoutMs: r.redisCommandTimeoutMs,
     prefix: r.prefix,
     idempotencyTtlS: r.idempotencyTtlS,
     recordRetentionS: r.recordRetentionS,

@@ -201,6 +201,12 @@ export const ERRORS = {
     meaning:
       "the enqueue would take the tenant's spent and reserved cost over its budget for the period; nothing was enqueued",
   },
+  REELAY_REDIS_UNAVAILABLE: {
+    kind: 'transient',
+    resumable: false,
+    meaning:
+      'Redis did not answer a producer call within REDIS_COMMAND_TIMEOUT_MS, or is down; a write may or may not have happened',
+  },
   REELAY_GENERATION_NOT_FOUND: { kind: 'final', resumable: false, meaning: 'no generation has this id' },
   REELAY_GENERATION_FINISHED: {
     kind: 'final',

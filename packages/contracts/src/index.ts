@@ -11,5 +11,6 @@ export * from './retry-after.ts';
 export * from './stages.ts';
 export * from './status.ts';
 export * from './tenant.ts';
+export * from './unavailable-error.ts';
 export * from './validation-error.ts';
 export * from './webhook-event.ts';

@@ -1,6 +1,7 @@
 import { DEFAULT_PRICES, parsePrices } from '@reelay/contracts';
 import { z } from 'zod';
 import { DEFAULT_POLL_SCHEDULE } from './poll-schedule.ts';
+import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from './redis.ts';
 
 /** Thrown when the environment is wrong; lists every bad variable so one restart fixes all. */
 export class ConfigError extends Error {
@@ -60,6 +61,9 @@ export const EnvSchema = z.object({
     .default('redis://127.0.0.1:6379')
     .refine((v) => /^rediss?:\/\//.test(v), { error: 'must start with redis:// or rediss://' }),
   REDIS_ALLOW_EVICTION: bool(false),
+  // Producer-side (API, SDK, CLI) commands only; the workers' blocking connections wait out outages.
+  // No 0 ("no timeout"): a frozen Redis would hang every caller without bound.
+  REDIS_COMMAND_TIMEOUT_MS: int(DEFAULT_REDIS_COMMAND_TIMEOUT_MS, 50, 600_000),
   REELAY_QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_{}-]{1,64}$/, { error: 'must be 1-64 letters, digits, _ - { }' })
@@ -143,6 +147,7 @@ function toConfig(e: Env) {
   return {
     redisUrl: e.REDIS_URL,
     redisAllowEviction: e.REDIS_ALLOW_EVICTION,
+    redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
     prefix: e.REELAY_QUEUE_PREFIX,
     vtrix: {
       baseUrl: e.VTRIX_BASE_URL!,

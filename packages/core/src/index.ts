@@ -35,7 +35,7 @@ export {
   toStatus,
 } from './record-codec.ts';
 export { scrubString } from './redact.ts';
-export { createRedis } from './redis.ts';
+export { createRedis, DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from './redis.ts';
 export { judgeRedis, readRedisFacts } from './redis-hygiene.ts';
 export {
   createStatusStore,

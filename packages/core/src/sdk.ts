@@ -5,7 +5,7 @@
 export { type CancelResult, createLifecycle } from './lifecycle/index.ts';
 export { closeQueues, createQueues, type StageQueues } from './queues.ts';
 export { type GenerationRecord, type StoredOptions, toStatus } from './record-codec.ts';
-export { createRedis } from './redis.ts';
+export { createRedis, DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from './redis.ts';
 export {
   createStatusStore,
   IdempotencyConflictError,

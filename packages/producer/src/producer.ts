@@ -13,6 +13,7 @@ import {
   type Prices,
   parseTenantName,
   parseTenantSettingsPatch,
+  ReelayUnavailableError,
   ReelayValidationError,
   type Tenant,
   type TenantSettingsPatch,
@@ -25,6 +26,7 @@ import {
   createRedis,
   createStatusStore,
   createTenantStore,
+  DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
   type NewGeneration,
   type StageQueues,
   type StageRetry,
@@ -43,6 +45,13 @@ export type ProducerOptions = {
   redisUrl?: string;
   /** An ioredis connection to share; the producer will not close it. */
   connection?: Redis;
+  /**
+   * Bound of each call's Redis work (REDIS_COMMAND_TIMEOUT_MS): past it, or when the connection
+   * is down, the call rejects with ReelayUnavailableError. Also set as the ioredis
+   * `commandTimeout` of the connection the producer opens (not of a shared `connection`).
+   * @defaultValue 5000
+   */
+  commandTimeoutMs?: number;
   /** Key prefix of every queue and record. @defaultValue `reelay` */
   prefix?: string;
   /**
@@ -127,7 +136,12 @@ export function createProducer(opts: ProducerOptions = {}): Producer {
   if (badDefault) throw Object.assign(new Error(badDefault.message), { code: badDefault.code });
   const prefix = opts.prefix ?? 'reelay';
   const ownConnection = !opts.connection;
-  const redis = opts.connection ?? createRedis(opts.redisUrl ?? 'redis://127.0.0.1:6379', 'producer');
+  const timeoutMs = opts.commandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS;
+  const redis =
+    opts.connection ??
+    createRedis(opts.redisUrl ?? 'redis://127.0.0.1:6379', 'producer', { commandTimeout: timeoutMs });
+  const bounded = <T>(operation: string, run: () => Promise<T>): Promise<T> =>
+    withDeadline(operation, timeoutMs, run, () => redis.status);
   const store = createStatusStore(redis, { prefix });
   const queues: StageQueues = createQueues(redis, prefix, opts.retry ? { retry: opts.retry } : {});
   const lifecycle = createLifecycle(redis, queues, {
@@ -166,7 +180,8 @@ export function createProducer(opts: ProducerOptions = {}): Producer {
       request: GenerationRequest | unknown,
       options: EnqueueOptions | unknown = {},
     ): Promise<EnqueueResult> {
-      const [result] = await lifecycle.enqueue(validateAll([{ request, options }], allowPrivate).map(toNew));
+      const items = validateAll([{ request, options }], allowPrivate).map(toNew);
+      const [result] = await bounded('enqueue', () => lifecycle.enqueue(items));
       return result!;
     },
 
@@ -176,21 +191,22 @@ export function createProducer(opts: ProducerOptions = {}): Producer {
 
     async enqueueMany(items: ReadonlyArray<EnqueueItem>): Promise<EnqueueResult[]> {
       if (!items.length) return [];
-      return lifecycle.enqueue(validateAll(items, allowPrivate).map(toNew));
+      const generations = validateAll(items, allowPrivate).map(toNew);
+      return bounded('enqueueMany', () => lifecycle.enqueue(generations));
     },
 
     async getStatus(id: string): Promise<GenerationStatus | undefined> {
-      const record = await store.get(id);
+      const record = await bounded('getStatus', () => store.get(id));
       return record && toStatus(record);
     },
 
     async findByIdempotencyKey(key: string): Promise<GenerationStatus | undefined> {
-      const id = await store.findIdByIdempotencyKey(key);
+      const id = await bounded('findByIdempotencyKey', () => store.findIdByIdempotencyKey(key));
       return id ? this.getStatus(id) : undefined;
     },
 
     cancel(id: string): Promise<CancelResult> {
-      return lifecycle.cancel(id);
+      return bounded('cancel', () => lifecycle.cancel(id));
     },
 
     async setTenant(name: string, settings: TenantSettingsPatch): Promise<Tenant> {
@@ -199,25 +215,27 @@ export function createProducer(opts: ProducerOptions = {}): Producer {
         ...issuesOf(() => parseTenantSettingsPatch(settings)),
       ];
       if (issues.length) throw new ReelayValidationError(issues, 'tenant settings');
-      await lifecycle.setTenant(name, toTenantFields(parseTenantSettingsPatch(settings)));
+      const fields = toTenantFields(parseTenantSettingsPatch(settings));
+      await bounded('setTenant', () => lifecycle.setTenant(name, fields));
       // A tenant unpaused or given room may have work to grant now.
-      await lifecycle.dispatch().catch(() => 0);
-      return tenants.get(name);
+      await bounded('setTenant', () => lifecycle.dispatch()).catch(() => 0);
+      return bounded('setTenant', () => tenants.get(name));
     },
 
     getTenant(name: string): Promise<Tenant> {
-      return tenants.get(parseTenantName(name, 'name'));
+      const tenant = parseTenantName(name, 'name');
+      return bounded('getTenant', () => tenants.get(tenant));
     },
 
     listTenants(): Promise<Tenant[]> {
-      return tenants.list();
+      return bounded('listTenants', () => tenants.list());
     },
 
     ops: {
       store,
       queues,
       newSubscriber: (): Redis => redis.duplicate(),
-      ping: (): Promise<string> => redis.ping(),
+      ping: (): Promise<string> => bounded('ping', () => redis.ping()),
       reconcileTenant: (name: string) => lifecycle.reconcileTenant(parseTenantName(name, 'name')),
     },
 
@@ -226,4 +244,56 @@ export function createProducer(opts: ProducerOptions = {}): Producer {
       if (ownConnection) await redis.quit();
     },
   };
+}
+
+/** ioredis' and Node's ways of saying the connection is down or a command took too long. */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
+function isConnectionFailure(err: unknown, status: string): boolean {
+  if (!(err instanceof Error)) return false;
+  // A reply error (WRONGTYPE, a script's error, OOM) came from a Redis that answers.
+  if (err.name === 'ReplyError') return false;
+  if (err.name === 'MaxRetriesPerRequestError') return true;
+  if (/^Command timed out|Connection is closed|Stream isn't writeable/.test(err.message)) return true;
+  if (CONNECTION_CODES.has((err as NodeJS.ErrnoException).code ?? '')) return true;
+  // Any other non-reply failure while the connection is not ready is the outage's.
+  return status !== 'ready';
+}
+
+/**
+ * Runs one SDK call's Redis work, bounded: it rejects with ReelayUnavailableError after
+ * `timeoutMs` (the whole call, however many commands it sends) or at once when Redis fails it
+ * with a connection error. Typed errors (validation, budget, idempotency) pass through.
+ */
+function withDeadline<T>(
+  operation: string,
+  timeoutMs: number,
+  run: () => Promise<T>,
+  status: () => string,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new ReelayUnavailableError(operation, `no answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    timer.unref?.();
+    run().then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        if (isConnectionFailure(err, status()))
+          reject(new ReelayUnavailableError(operation, (err as Error).message, { cause: err }));
+        else reject(err);
+      },
+    );
+  });
 }

@@ -8,6 +8,7 @@ export function producerFromEnv(): Producer | undefined {
     const c = loadConfig(process.env, [webhookDefaultUrlCheck(checkWebhookUrl)]);
     return createProducer({
       redisUrl: c.redisUrl,
+      commandTimeoutMs: c.redisCommandTimeoutMs,
       prefix: c.prefix,
       allowPrivateNetworks: c.webhook.allowPrivateNetworks,
       idempotencyTtlS: c.idempotencyTtlS,

@@ -119,6 +119,7 @@ export async function startDemoStack(env: Record<string, string | undefined>): P
   const producer = createProducer({
     generationDeadlineMs: config.generationDeadlineMs,
     redisUrl: config.redisUrl,
+    commandTimeoutMs: config.redisCommandTimeoutMs,
     prefix,
     allowPrivateNetworks: config.webhook.allowPrivateNetworks,
     ...(config.webhook.defaultUrl ? { webhookDefaultUrl: config.webhook.defaultUrl } : {}),
