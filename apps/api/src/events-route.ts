@@ -15,7 +15,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiProducer } from './api-deps.ts';
 import { sees } from './auth.ts';
 import { generationNotFound } from './generation-routes.ts';
-import { instanceOf, problem, sendProblem } from './problem.ts';
+import { instanceOf, problem, sendProblem, UNAVAILABLE_RETRY_AFTER_S } from './problem.ts';
 import type { StateHub } from './state-hub.ts';
 import {
   createStateSequence,
@@ -61,6 +61,7 @@ export function registerEventsRoute(app: FastifyInstance, deps: EventsRouteDeps)
       off = await hub.listen(id, (change) => (deliver ? deliver(change) : early.push(change)));
     } catch (err) {
       request.log.error({ err }, 'events: subscribing to state changes failed');
+      reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_S));
       return sendProblem(
         reply,
         problem('unavailable', 'state changes cannot be followed right now', instance),

@@ -4,6 +4,12 @@ import type { FastifyReply } from 'fastify';
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /**
+ * Retry-After of a 503 for an unavailable Redis: short, since most outages are a restart or a
+ * failover of seconds; a client that keeps meeting 503s should back off on its own.
+ */
+export const UNAVAILABLE_RETRY_AFTER_S = 2;
+
+/**
  * Every error the API answers with, once: its HTTP status, title and stable code (each code is
  * an entry of the catalogue in @reelay/contracts, ERRORS). Clients branch on `type` or `code`,
  * never on `title` or `detail`.

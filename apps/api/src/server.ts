@@ -18,16 +18,12 @@ import {
   problem,
   problemOfError,
   sendProblem,
+  UNAVAILABLE_RETRY_AFTER_S,
 } from './problem.ts';
 import { createStateHub, type StateHub } from './state-hub.ts';
 import { registerTenantRoutes } from './tenant-routes.ts';
 
 const HEALTH_PING_TIMEOUT_MS = 2_000;
-/**
- * Retry-After of a 503 for an unavailable Redis: short, since most outages are a restart or a
- * failover of seconds; a client that keeps meeting 503s should back off on its own.
- */
-export const UNAVAILABLE_RETRY_AFTER_S = 2;
 /** Routes anyone may call: load balancers probe health, code generators fetch the document. */
 const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/openapi.json']);
 /** How long a connection refused by `clientError` may stay half-open for the client to read the answer. */

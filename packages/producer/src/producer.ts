@@ -216,10 +216,13 @@ export function createProducer(opts: ProducerOptions = {}): Producer {
       ];
       if (issues.length) throw new ReelayValidationError(issues, 'tenant settings');
       const fields = toTenantFields(parseTenantSettingsPatch(settings));
-      await bounded('setTenant', () => lifecycle.setTenant(name, fields));
-      // A tenant unpaused or given room may have work to grant now.
-      await bounded('setTenant', () => lifecycle.dispatch()).catch(() => 0);
-      return bounded('setTenant', () => tenants.get(name));
+      // One deadline for the whole call, not one per step.
+      return bounded('setTenant', async () => {
+        await lifecycle.setTenant(name, fields);
+        // A tenant unpaused or given room may have work to grant now.
+        await lifecycle.dispatch().catch(() => 0);
+        return tenants.get(name);
+      });
     },
 
     getTenant(name: string): Promise<Tenant> {
