@@ -129,7 +129,10 @@ export function registerEventsRoute(app: FastifyInstance, deps: EventsRouteDeps)
         id,
         (change) => (deliver ? deliver(change) : early.push(change)),
         // One that comes while the stream opens may follow a read that came too early: kept for later.
-        () => (resync ? resync() : (resyncMissed = true)),
+        () => {
+          if (resync) resync();
+          else resyncMissed = true;
+        },
       );
     } catch (err) {
       request.log.error({ err }, 'events: subscribing to state changes failed');
