@@ -24,8 +24,28 @@ describe('API configuration', () => {
       ],
       bodyLimitBytes: 1024 * 1024,
       allowNoAuth: false,
+      maxStreams: 1000,
+      maxStreamsPerToken: 100,
     });
     expect(c.prefix).toBe('reelay');
+  });
+
+  it('reads the events stream caps, naming the variable and the rule of a bad one', () => {
+    const c = loadApiConfig({ API_TOKENS: 'x', API_MAX_STREAMS: '50', API_MAX_STREAMS_PER_TOKEN: '5' });
+    expect(c.api).toMatchObject({ maxStreams: 50, maxStreamsPerToken: 5 });
+    const problemsOf = (env: Record<string, string>) => {
+      const r = parseApiEnv({ API_TOKENS: 'x', ...env });
+      return r.ok ? [] : r.problems;
+    };
+    expect(problemsOf({ API_MAX_STREAMS: '0' })).toEqual([
+      'API_MAX_STREAMS: must be an integer from 1 to 100000',
+    ]);
+    expect(problemsOf({ API_MAX_STREAMS_PER_TOKEN: '1.5' })).toEqual([
+      'API_MAX_STREAMS_PER_TOKEN: must be an integer from 1 to 100000',
+    ]);
+    expect(problemsOf({ API_MAX_STREAMS: '10', API_MAX_STREAMS_PER_TOKEN: '11' })).toEqual([
+      'API_MAX_STREAMS_PER_TOKEN: must be at most API_MAX_STREAMS (10)',
+    ]);
   });
 
   it('reads every variable, treating empty as unset', () => {

@@ -6,6 +6,10 @@ import { z } from 'zod';
 /** @defaultValue 1 MiB: room for a request with small inline images; larger ones belong at a URL. */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 const MAX_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
+/** See events-route.ts for why these defaults. */
+export const DEFAULT_MAX_STREAMS = 1000;
+export const DEFAULT_MAX_STREAMS_PER_TOKEN = 100;
+const MAX_STREAMS_CEILING = 100_000;
 
 /** The tenant of an operator token: any tenant, and the tenant routes. */
 export const OPERATOR_TENANT = '*';
@@ -31,6 +35,10 @@ export type ApiSettings = {
   bodyLimitBytes: number;
   /** API_ALLOW_NO_AUTH: run without tokens, only when bound to loopback. @defaultValue false */
   allowNoAuth: boolean;
+  /** API_MAX_STREAMS: open events streams per process (1-100000). @defaultValue 1000 */
+  maxStreams: number;
+  /** API_MAX_STREAMS_PER_TOKEN: open events streams per token (at most API_MAX_STREAMS). @defaultValue 100 */
+  maxStreamsPerToken: number;
 };
 export type ApiConfig = ReelayConfig & { api: ApiSettings };
 
@@ -49,6 +57,18 @@ const ApiEnvFields = {
     .min(1024, { error: 'must be at least 1024' })
     .max(MAX_BODY_LIMIT_BYTES, { error: `must be at most ${MAX_BODY_LIMIT_BYTES}` })
     .default(DEFAULT_BODY_LIMIT_BYTES),
+  API_MAX_STREAMS: z.coerce
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be an integer from 1 to 100000' })
+    .min(1, { error: 'must be an integer from 1 to 100000' })
+    .max(MAX_STREAMS_CEILING, { error: 'must be an integer from 1 to 100000' })
+    .default(DEFAULT_MAX_STREAMS),
+  API_MAX_STREAMS_PER_TOKEN: z.coerce
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be an integer from 1 to 100000' })
+    .min(1, { error: 'must be an integer from 1 to 100000' })
+    .max(MAX_STREAMS_CEILING, { error: 'must be an integer from 1 to 100000' })
+    .default(DEFAULT_MAX_STREAMS_PER_TOKEN),
   API_ALLOW_NO_AUTH: z
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
     .default('false')
@@ -130,14 +150,36 @@ export function parseApiEnv(
   const port = field('API_PORT');
   const bodyLimitBytes = field('API_BODY_LIMIT_BYTES');
   const allowNoAuth = field('API_ALLOW_NO_AUTH');
+  const maxStreams = field('API_MAX_STREAMS');
+  const maxStreamsPerToken = field('API_MAX_STREAMS_PER_TOKEN');
+  if (maxStreams !== undefined && maxStreamsPerToken !== undefined && maxStreamsPerToken > maxStreams)
+    problems.push(`API_MAX_STREAMS_PER_TOKEN: must be at most API_MAX_STREAMS (${maxStreams})`);
   const parsedTokens = parseTokens(field('API_TOKENS') ?? '');
   problems.push(...parsedTokens.problems);
   const tokens = parsedTokens.tokens;
   if (host !== undefined && allowNoAuth !== undefined)
     problems.push(...authProblems({ tokens, allowNoAuth, host }));
-  if (problems.length || host === undefined || port === undefined || bodyLimitBytes === undefined)
+  if (
+    problems.length ||
+    host === undefined ||
+    port === undefined ||
+    bodyLimitBytes === undefined ||
+    maxStreams === undefined ||
+    maxStreamsPerToken === undefined
+  )
     return { ok: false, problems };
-  return { ok: true, value: { host, port, tokens, bodyLimitBytes, allowNoAuth: allowNoAuth ?? false } };
+  return {
+    ok: true,
+    value: {
+      host,
+      port,
+      tokens,
+      bodyLimitBytes,
+      allowNoAuth: allowNoAuth ?? false,
+      maxStreams,
+      maxStreamsPerToken,
+    },
+  };
 }
 
 /** Core's configuration plus the API's variables: one ConfigError names every bad variable of both. */

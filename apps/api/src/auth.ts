@@ -9,7 +9,13 @@ import { type ApiToken, OPERATOR_TENANT } from './api-config.ts';
 export type Caller = { operator: true } | { operator: false; tenant: string };
 export const OPERATOR: Caller = { operator: true };
 
-export type AuthVerdict = { ok: true; caller: Caller } | { ok: false; reason: 'missing' | 'invalid' };
+/**
+ * `token` is the position of the matching token in the configured list (0-based): it tells
+ * tokens apart (the events stream cap is per token) without holding the token itself.
+ */
+export type AuthVerdict =
+  | { ok: true; caller: Caller; token: number }
+  | { ok: false; reason: 'missing' | 'invalid' };
 export type TokenCheck = (authorization: string | undefined) => AuthVerdict;
 
 // Hashing first gives equal-length buffers, so neither a token's length nor its prefix leaks
@@ -42,12 +48,14 @@ export function createTokenCheck(tokens: readonly (string | ApiToken)[]): TokenC
     if (token === undefined) return { ok: false, reason: authorization ? 'invalid' : 'missing' };
     const candidate = digest(token);
     let caller: Caller | undefined;
-    for (const e of entries) {
+    let index = -1;
+    entries.forEach((e, i) => {
       // Every entry is compared; the first match wins (the config refuses a token bound twice).
       const equal = timingSafeEqual(candidate, e.digest);
+      index = equal && !caller ? i : index;
       caller = equal && !caller ? e.caller : caller;
-    }
-    return caller ? { ok: true, caller } : { ok: false, reason: 'invalid' };
+    });
+    return caller ? { ok: true, caller, token: index } : { ok: false, reason: 'invalid' };
   };
 }
 
@@ -63,5 +71,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who sent it: set by the auth hook before any authenticated route runs. */
     caller: Caller;
+    /** Which configured token it carried (AuthVerdict's `token`); -1 when serving without auth. */
+    tokenIndex: number;
   }
 }

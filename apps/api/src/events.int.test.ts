@@ -5,7 +5,16 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSse, type SseStream } from './sse-client.ts';
 import { createStateHub, type StateHub } from './state-hub.ts';
-import { AUTH, createFixture, type Fixture, REDIS_URL, validRequest, waitFor } from './test-fixtures.ts';
+import {
+  AUTH,
+  createFixture,
+  type Fixture,
+  OPERATOR_AUTH,
+  REDIS_URL,
+  TOKENS,
+  validRequest,
+  waitFor,
+} from './test-fixtures.ts';
 
 let fx: Fixture;
 let hub: StateHub;
@@ -14,7 +23,14 @@ let base: string;
 const streams: SseStream[] = [];
 
 /** A server listening on loopback, with a hub the test can inspect (or deafen). */
-async function start(opts: { heartbeatMs?: number; hubStore?: (producer: Producer) => StatusStore } = {}) {
+async function start(
+  opts: {
+    heartbeatMs?: number;
+    hubStore?: (producer: Producer) => StatusStore;
+    maxStreams?: number;
+    maxStreamsPerToken?: number;
+  } = {},
+) {
   subscriber = new Redis(REDIS_URL);
   fx = createFixture((producer) => {
     hub = createStateHub({
@@ -22,7 +38,13 @@ async function start(opts: { heartbeatMs?: number; hubStore?: (producer: Produce
       connect: () => subscriber,
       closeConnection: false,
     });
-    return { hub, ...(opts.heartbeatMs ? { heartbeatMs: opts.heartbeatMs } : {}) };
+    const { heartbeatMs, maxStreams, maxStreamsPerToken } = opts;
+    return {
+      hub,
+      ...(heartbeatMs ? { heartbeatMs } : {}),
+      ...(maxStreams ? { maxStreams } : {}),
+      ...(maxStreamsPerToken ? { maxStreamsPerToken } : {}),
+    };
   });
   base = await fx.app.listen({ host: '127.0.0.1', port: 0 });
 }
@@ -37,8 +59,12 @@ async function enqueue(): Promise<string> {
   return ((await res.json()) as { id: string }).id;
 }
 
-async function follow(id: string, lastEventId?: string): Promise<SseStream> {
-  const headers = lastEventId === undefined ? AUTH : { ...AUTH, 'last-event-id': lastEventId };
+async function follow(
+  id: string,
+  lastEventId?: string,
+  auth: Record<string, string> = AUTH,
+): Promise<SseStream> {
+  const headers = lastEventId === undefined ? auth : { ...auth, 'last-event-id': lastEventId };
   const s = await openSse(`${base}/v1/generations/${id}/events`, headers);
   streams.push(s);
   return s;
@@ -130,20 +156,127 @@ describe('GET /v1/generations/:id/events over a real socket', () => {
     await waitFor(() => hub.listenerCount() === 0);
   });
 
-  it('sends heartbeat comments, and re-reads the record on each so a lost message still arrives', async () => {
-    // This hub listens on another prefix's channel: it hears nothing, so only re-reads deliver.
+  it('sends heartbeat comments without any Redis command while the stream is idle', async () => {
+    await start({ heartbeatMs: 40 });
+    const id = await enqueue();
+    const s = await follow(id);
+    expect(await s.nextEvent()).toMatchObject({ data: { state: 'queued' } });
+    // Every command the API's connections send from now on (the producer's and the subscriber).
+    const sent: string[] = [];
+    for (const conn of [fx.producerConnection, subscriber]) {
+      const original = conn.sendCommand.bind(conn);
+      conn.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
+        sent.push(command.name);
+        return (original as (...a: unknown[]) => unknown)(command, ...rest);
+      }) as typeof conn.sendCommand;
+    }
+    for (let i = 0; i < 5; i++) expect(await s.next()).toEqual({ kind: 'comment', text: 'heartbeat' });
+    expect(sent).toEqual([]);
+    // Still live: a change arrives by pub/sub.
+    await move(id, 'running');
+    expect(await s.nextEvent()).toMatchObject({ data: { state: 'running' } });
+  });
+
+  it('re-reads the record after a Redis reconnect, so a change whose message was lost arrives', async () => {
+    // This hub listens on another prefix's channel: it hears nothing, as if every message were
+    // lost, so only the re-read after the reconnect can deliver.
     await start({
-      heartbeatMs: 50,
+      heartbeatMs: 40,
       hubStore: () => createStatusStore(subscriber, { prefix: `test-${randomUUID()}` }),
     });
     const id = await enqueue();
     const s = await follow(id);
     expect(await s.nextEvent()).toMatchObject({ data: { state: 'queued' } });
-    expect(await s.next()).toEqual({ kind: 'comment', text: 'heartbeat' });
     await move(id, 'running');
-    await move(id, 'succeeded');
+    // Heartbeats alone do not read the record any more.
+    for (let i = 0; i < 3; i++) expect(await s.next()).toEqual({ kind: 'comment', text: 'heartbeat' });
+    subscriber.disconnect(true);
     expect(await s.nextEvent()).toMatchObject({ data: { state: 'running' } });
+    await move(id, 'succeeded');
+    subscriber.disconnect(true);
     expect(await s.nextEvent()).toMatchObject({ data: { state: 'succeeded' } });
+    expect(await s.next()).toBeUndefined();
+  });
+
+  async function refused(id: string, auth: Record<string, string>) {
+    const res = await fetch(`${base}/v1/generations/${id}/events`, { headers: auth });
+    return {
+      status: res.status,
+      retryAfter: res.headers.get('retry-after'),
+      type: res.headers.get('content-type'),
+      body: (await res.json()) as Record<string, unknown>,
+    };
+  }
+
+  it('caps streams per token: one more answers 429 too-many-streams; other tokens still stream', async () => {
+    await start({ maxStreams: 10, maxStreamsPerToken: 2 });
+    const id = await enqueue();
+    for (let i = 0; i < 2; i++) expect((await follow(id)).status).toBe(200);
+    const r = await refused(id, AUTH);
+    expect(r).toMatchObject({
+      status: 429,
+      retryAfter: '10',
+      type: expect.stringContaining('application/problem+json'),
+    });
+    expect(r.body).toMatchObject({
+      type: 'urn:reelay:problem:too-many-streams',
+      status: 429,
+      code: 'REELAY_API_TOO_MANY_STREAMS',
+      instance: `/v1/generations/${id}/events`,
+      limit: 2,
+    });
+    expect(JSON.stringify(r.body)).not.toContain(TOKENS[0]);
+    // The other token of the same tenant has its own slots.
+    expect((await follow(id, undefined, { authorization: `Bearer ${TOKENS[1]}` })).status).toBe(200);
+    expect(hub.listenerCount()).toBe(3);
+  });
+
+  it('caps streams in total: one more answers 503 streams-full, whatever the token', async () => {
+    await start({ maxStreams: 3, maxStreamsPerToken: 2 });
+    const id = await enqueue();
+    await follow(id);
+    await follow(id);
+    await follow(id, undefined, { authorization: `Bearer ${TOKENS[1]}` });
+    const r = await refused(id, OPERATOR_AUTH);
+    expect(r).toMatchObject({
+      status: 503,
+      retryAfter: '10',
+      type: expect.stringContaining('application/problem+json'),
+    });
+    expect(r.body).toMatchObject({
+      type: 'urn:reelay:problem:streams-full',
+      status: 503,
+      code: 'REELAY_API_STREAMS_FULL',
+      limit: 3,
+    });
+  });
+
+  it('gives slots back however a stream ends, and when it never starts', async () => {
+    await start({ maxStreams: 3, maxStreamsPerToken: 3 });
+    const a = await enqueue();
+    for (let round = 0; round < 2; round++) {
+      const b = await enqueue();
+      // Refused before streaming (unknown generation): no slot kept.
+      for (let i = 0; i < 4; i++)
+        expect((await refused('gen_00000000000000000000000000', AUTH)).status).toBe(404);
+      const open = [await follow(a), await follow(a), await follow(b)];
+      for (const s of open) expect(s.status).toBe(200);
+      expect((await refused(a, AUTH)).status).toBe(429);
+      // Two clients leave; the third stream ends with its generation (round 0) or is closed.
+      await open[0]!.close();
+      await open[1]!.close();
+      if (round === 0) {
+        await open[2]!.nextEvent();
+        await move(b, 'failed');
+        await open[2]!.nextEvent();
+        expect(await open[2]!.next()).toBeUndefined();
+      } else await open[2]!.close();
+      await waitFor(() => hub.listenerCount() === 0);
+    }
+    // And when the server closes them (a new server on the same port would start empty anyway).
+    const s = await follow(a);
+    await s.nextEvent();
+    await fx.app.close();
     expect(await s.next()).toBeUndefined();
   });
 

@@ -15,7 +15,7 @@ import {
   WebhookTarget,
 } from '@reelay/contracts';
 import { z } from 'zod';
-import { DEFAULT_HEARTBEAT_MS } from './events-route.ts';
+import { DEFAULT_HEARTBEAT_MS, STREAMS_RETRY_AFTER_S } from './events-route.ts';
 import { PROBLEM_CONTENT_TYPE, PROBLEMS, type ProblemKind, problem } from './problem.ts';
 import {
   CancelResult,
@@ -180,6 +180,13 @@ const TENANT_INSTANCE = `/v1/tenants/${EXAMPLE_TENANT}`;
 
 const HEARTBEAT_S = DEFAULT_HEARTBEAT_MS / 1000;
 const EVENTS_DESCRIPTION = `A server-sent event stream (\`text/event-stream\`, WHATWG HTML §9.2). Every event is named \`state\`; its \`data\` is one line of JSON, a StateEvent \`{ id, state, at }\`. The first event is the state the generation is in now; then one event per change, in order, each once (earlier history is not replayed: GET the record for it). The server closes the stream after sending a terminal state (\`succeeded\`, \`failed\` or \`canceled\`), at once if the generation has already finished, and also when it shuts down or the record expires. A \`: heartbeat\` comment line comes every ${HEARTBEAT_S} s (the default) so proxies do not close an idle stream; EventSource ignores comments. Every event carries an \`id:\` line: an opaque string, not to be parsed or compared. To resume after a disconnect, send the last \`id\` received in the \`Last-Event-ID\` request header (EventSource does this on its own when it reconnects); the server continues after that event instead of starting over.`;
+
+const STREAMS_RETRY_AFTER = {
+  'Retry-After': {
+    description: `Seconds to wait before opening a stream again (${STREAMS_RETRY_AFTER_S}); sent with \`too-many-streams\` and \`streams-full\``,
+    schema: { type: 'integer', minimum: 0 },
+  },
+};
 
 const EXAMPLE_STREAM = [
   'event: state',
@@ -432,10 +439,30 @@ export function buildOpenApiDocument(): JsonObject {
                 },
               ],
             ),
+            '429': problemResponse(
+              `/v1/generations/${EXAMPLE_ID}/events`,
+              'This token already has API_MAX_STREAMS_PER_TOKEN streams open (`limit`); close one, or retry after `Retry-After`',
+              [
+                {
+                  kind: 'too-many-streams',
+                  detail: 'this token already has 100 events streams open; close one or retry later',
+                  extensions: { limit: 100 },
+                },
+              ],
+              STREAMS_RETRY_AFTER,
+            ),
             '503': problemResponse(
               `/v1/generations/${EXAMPLE_ID}/events`,
-              'State changes cannot be followed right now (the Redis subscription failed); retry later',
-              [{ kind: 'unavailable', detail: 'state changes cannot be followed right now' }],
+              'This API process already has API_MAX_STREAMS streams open (`limit`; retry after `Retry-After`, possibly on another instance), or state changes cannot be followed right now (the Redis subscription failed; retry later)',
+              [
+                {
+                  kind: 'streams-full',
+                  detail: 'this API process already has 1000 events streams open; retry later',
+                  extensions: { limit: 1000 },
+                },
+                { kind: 'unavailable', detail: 'state changes cannot be followed right now' },
+              ],
+              STREAMS_RETRY_AFTER,
             ),
             ...authenticated(`/v1/generations/${EXAMPLE_ID}/events`),
           },

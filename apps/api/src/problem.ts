@@ -52,6 +52,11 @@ export const PROBLEMS = {
     title: 'The body must be application/json',
     code: 'REELAY_API_UNSUPPORTED_MEDIA_TYPE',
   },
+  'too-many-streams': {
+    status: 429,
+    title: 'Too many event streams for this token',
+    code: 'REELAY_API_TOO_MANY_STREAMS',
+  },
   'headers-too-large': {
     status: 431,
     title: 'The request headers are too large',
@@ -61,6 +66,7 @@ export const PROBLEMS = {
   internal: { status: 500, title: 'Internal error', code: 'REELAY_API_INTERNAL' },
   unavailable: { status: 503, title: 'Service unavailable', code: 'REELAY_API_UNAVAILABLE' },
   'shutting-down': { status: 503, title: 'The API is shutting down', code: 'REELAY_API_SHUTTING_DOWN' },
+  'streams-full': { status: 503, title: 'Too many event streams open', code: 'REELAY_API_STREAMS_FULL' },
 } as const satisfies Record<string, { status: number; title: string; code: ReelayErrorCode }>;
 export type ProblemKind = keyof typeof PROBLEMS;
 

@@ -8,7 +8,12 @@ import type { Redis } from 'ioredis';
 import { type ApiToken, DEFAULT_BODY_LIMIT_BYTES } from './api-config.ts';
 import type { ApiProducer } from './api-deps.ts';
 import { bearerChallenge, createTokenCheck, OPERATOR } from './auth.ts';
-import { DEFAULT_HEARTBEAT_MS, registerEventsRoute } from './events-route.ts';
+import {
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_MAX_STREAMS,
+  DEFAULT_MAX_STREAMS_PER_TOKEN,
+  registerEventsRoute,
+} from './events-route.ts';
 import { registerGenerationRoutes } from './generation-routes.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import {
@@ -81,8 +86,12 @@ export type ApiServerOptions = {
   subscriber?: Redis;
   /** A state hub to share (overrides `subscriber`); the caller closes it. */
   hub?: StateHub;
-  /** Interval of heartbeat comments (and record re-reads) on events streams. @defaultValue 15000 */
+  /** Interval of heartbeat comments on events streams. @defaultValue 15000 */
   heartbeatMs?: number;
+  /** API_MAX_STREAMS: open events streams in total; more answer 503 streams-full. @defaultValue 1000 */
+  maxStreams?: number;
+  /** API_MAX_STREAMS_PER_TOKEN: open events streams per token; more answer 429 too-many-streams. @defaultValue 100 */
+  maxStreamsPerToken?: number;
 };
 
 export type ApiServer = FastifyInstance;
@@ -159,17 +168,20 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
 
   // Set for every request by the hook below; a route reads it to scope what the caller sees.
   app.decorateRequest('caller');
+  app.decorateRequest('tokenIndex', -1);
   // onRequest runs before the body is read: an unauthenticated client cannot make us parse anything.
   app.addHook('onRequest', async (request, reply) => {
     if (!checkToken) {
       // Without auth (loopback only) every caller is an operator.
       request.caller = OPERATOR;
+      request.tokenIndex = -1;
       return;
     }
     if (PUBLIC_ROUTES.has(request.routeOptions.url ?? '')) return;
     const verdict = checkToken(request.headers.authorization);
     if (verdict.ok) {
       request.caller = verdict.caller;
+      request.tokenIndex = verdict.token;
       return;
     }
     reply.header('www-authenticate', bearerChallenge(verdict.reason));
@@ -230,6 +242,8 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     hub,
     streams,
     heartbeatMs: opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+    maxStreams: opts.maxStreams ?? DEFAULT_MAX_STREAMS,
+    maxStreamsPerToken: opts.maxStreamsPerToken ?? DEFAULT_MAX_STREAMS_PER_TOKEN,
   });
 
   const openapi = buildOpenApiDocument();

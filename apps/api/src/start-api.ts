@@ -33,6 +33,8 @@ export async function startApi(config: ApiConfig, opts: { logger?: Logger } = {}
     tokens: config.api.tokens,
     allowNoAuth: config.api.allowNoAuth,
     bodyLimitBytes: config.api.bodyLimitBytes,
+    maxStreams: config.api.maxStreams,
+    maxStreamsPerToken: config.api.maxStreamsPerToken,
     logger,
   });
   let url: string;

@@ -266,6 +266,18 @@ export const ERRORS = {
     resumable: false,
     meaning: 'the API process is shutting down; send the request again (to another instance)',
   },
+  REELAY_API_TOO_MANY_STREAMS: {
+    kind: 'transient',
+    resumable: false,
+    meaning:
+      'this token has API_MAX_STREAMS_PER_TOKEN events streams open; close one or retry after Retry-After',
+  },
+  REELAY_API_STREAMS_FULL: {
+    kind: 'transient',
+    resumable: false,
+    meaning:
+      'this API process has API_MAX_STREAMS events streams open; retry after Retry-After (or another instance)',
+  },
   REELAY_CLIENT_UNEXPECTED_RESPONSE: {
     kind: 'transient',
     resumable: false,
