@@ -21,10 +21,17 @@ const submittedAt = (s: GenerationStatus) => s.timeline.find((t) => t.state === 
 type Mode = 'tenants' | 'fifo';
 type Outcome = { share: number; p95SubmitMs: number; p50SubmitMs: number };
 
-async function waitSubmitted(producer: Producer, ids: readonly string[]): Promise<GenerationStatus[]> {
+/** Polls B's records until every one was submitted; a run that stalls fails instead of hanging. */
+async function waitSubmitted(
+  producer: Producer,
+  ids: readonly string[],
+  timeoutMs = 10 * 60_000,
+): Promise<GenerationStatus[]> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const all = await Promise.all(ids.map((id) => producer.getStatus(id)));
     if (all.every((s) => s && submittedAt(s) !== undefined)) return all as GenerationStatus[];
+    if (Date.now() > deadline) throw new Error(`B's generations not all submitted within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
