@@ -31,6 +31,7 @@ export const GenerationStatusSchema = z.object({
   timeline: z.array(z.object({ state: GenerationStateSchema, at: Millis })),
   request: GenerationRequest,
   tenant: z.string().describe('the tenant it belongs to (`default` when the enqueue named none)'),
+  batchId: z.string().optional().describe('the batch it is a member of (POST /v1/batches)'),
   cost: z
     .object({ estimatedUsd: z.number(), actualUsd: z.number().optional() })
     .describe('estimated at enqueue and reserved against the tenant budget; actual once it ended'),

@@ -1,5 +1,13 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Lifecycle, Logger, Metrics, PollSchedule, StageQueues, StatusStore } from '@reelay/core';
+import type {
+  BatchStore,
+  Lifecycle,
+  Logger,
+  Metrics,
+  PollSchedule,
+  StageQueues,
+  StatusStore,
+} from '@reelay/core';
 import type { VtrixClient } from '@reelay/vtrix';
 import type { DeliveryPolicy, WebhookSender } from '@reelay/webhooks';
 import type { Dispatcher } from 'undici';
@@ -13,6 +21,8 @@ export type S3Target = { client: S3Client; bucket: string; keyPrefix: string; pa
 export type StageDeps = {
   /** Reads records. */
   store: StatusStore;
+  /** Reads batches (a finished batch's results file and batch.completed). */
+  batches: BatchStore;
   /** Changes them: every write of a record is one of its verbs (packages/core/src/lifecycle). */
   lifecycle: Lifecycle;
   /** The stage queues, for pausing one on a 429. */

@@ -145,7 +145,8 @@ export function startWorker(
   const gateTick = () =>
     tickGate(deps).then(
       ({ repaired }) =>
-        repaired && log.warn({ repaired }, 'granted generations whose submit job was lost: re-added'),
+        repaired &&
+        log.warn({ repaired }, 'granted generations or finished batches whose job was lost: re-added'),
       (err: Error) => log.error({ err }, 'tenant gate failed'),
     );
   deps.lifecycle

@@ -1,4 +1,5 @@
 import {
+  createBatchStore,
   createLifecycle,
   createMetrics,
   createQueues,
@@ -44,6 +45,7 @@ export function createStageDeps(
   const sender = createWebhookSender({ allowPrivateNetworks: config.webhook.allowPrivateNetworks });
   const deps: StageDeps = {
     store: createStatusStore(redis, { prefix: config.prefix }),
+    batches: createBatchStore(redis, { prefix: config.prefix }),
     lifecycle: createLifecycle(redis, queues, {
       prefix: config.prefix,
       recordRetentionS: config.recordRetentionS,

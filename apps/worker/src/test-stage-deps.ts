@@ -210,8 +210,16 @@ export function fakeStageDeps(over: FakeOptions = {}) {
   const downloads = new MockAgent();
   downloads.disableNetConnect();
 
+  // No stage test reads a batch: a read would be a stage reaching for what it should not.
+  const batches = new Proxy({} as StageDeps['batches'], {
+    get: (_, name) => () => {
+      throw new Error(`batches.${String(name)} is not faked: batch stages are tested against Redis`);
+    },
+  });
+
   const deps: StageDeps = {
     store,
+    batches,
     lifecycle,
     queues,
     vtrix,

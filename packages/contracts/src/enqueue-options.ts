@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EventType } from './events.ts';
+import { SubscribableEvent } from './events.ts';
 import { TenantName } from './tenant.ts';
 import { ReelayValidationError, toFieldIssues } from './validation-error.ts';
 
@@ -9,7 +9,7 @@ const MAX_METADATA_BYTES = 2048;
 
 export const WebhookTarget = z.strictObject({
   url: z.url({ error: 'must be an absolute URL' }),
-  events: z.array(EventType).min(1, { error: 'needs at least one event' }).optional(),
+  events: z.array(SubscribableEvent).min(1, { error: 'needs at least one event' }).optional(),
 });
 export type WebhookTarget = z.infer<typeof WebhookTarget>;
 

@@ -218,6 +218,11 @@ export const ERRORS = {
     resumable: false,
     meaning: 'no tenant of this name that the token may see',
   },
+  REELAY_BATCH_NOT_FOUND: {
+    kind: 'final',
+    resumable: false,
+    meaning: 'no batch of this id that the token may see (or its record expired)',
+  },
   REELAY_API_MALFORMED_JSON: {
     kind: 'final',
     resumable: false,

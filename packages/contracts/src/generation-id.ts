@@ -8,6 +8,11 @@ export const GENERATION_ID = /^gen_[0-9a-hjkmnp-tv-z]{26}$/;
  * by creation time in Redis listings and the dashboard, and free of the `:` BullMQ rejects in ids.
  */
 export function newGenerationId(now: number = Date.now()): string {
+  return `gen_${ulid(now)}`;
+}
+
+/** A ULID in lower-case Crockford base32 (26 characters): the body of generation and batch ids. */
+export function ulid(now: number = Date.now()): string {
   let time = '';
   let t = now;
   for (let i = 0; i < 10; i++) {
@@ -17,7 +22,7 @@ export function newGenerationId(now: number = Date.now()): string {
   const bytes = randomBytes(16);
   let rand = '';
   for (let i = 0; i < 16; i++) rand += ALPHABET[bytes[i]! % 32];
-  return `gen_${time}${rand}`;
+  return `${time}${rand}`;
 }
 
 export function isGenerationId(value: unknown): value is string {

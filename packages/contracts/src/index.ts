@@ -1,3 +1,4 @@
+export * from './batch.ts';
 export * from './branded-error.ts';
 export * from './budget-error.ts';
 export * from './enqueue-options.ts';

@@ -35,5 +35,13 @@ describe('the job catalogue', () => {
     ]);
     expect(() => parseStageJob('notify', { generationId: id, event: 'generation.forged' })).toThrow(/event/);
     expect(() => parseStageJob('submit', null)).toThrow(/invalid submit job/);
+    expect(() => parseStageJob('notify', { batchId: 'bat_x', event: 'batch.completed', round: 0 })).toThrow(
+      /round/,
+    );
+  });
+
+  it("takes a finished batch's job in the notify queue", () => {
+    const job = { batchId: 'bat_01hzzzzzzzzzzzzzzzzzzzzzzz', event: 'batch.completed', round: 2 };
+    expect(parseStageJob('notify', job)).toEqual(job);
   });
 });

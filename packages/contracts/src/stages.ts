@@ -17,7 +17,22 @@ export type PollJob = z.infer<typeof PollJob>;
 export const SinkJob = z.strictObject(GenerationRef);
 export type SinkJob = z.infer<typeof SinkJob>;
 
-export const NotifyJob = z.strictObject({ ...GenerationRef, event: EventType });
+export const GenerationNotifyJob = z.strictObject({ ...GenerationRef, event: EventType });
+export type GenerationNotifyJob = z.infer<typeof GenerationNotifyJob>;
+
+/**
+ * A finished batch: its results file is written, then batch.completed is delivered (when its
+ * target wants it). `round` counts the batch's endings (an operator's retry of failed members
+ * makes it end again), so each ending is its own job and event.
+ */
+export const BatchNotifyJob = z.strictObject({
+  batchId: z.string().startsWith('bat_'),
+  event: z.literal('batch.completed'),
+  round: z.number().int().min(1),
+});
+export type BatchNotifyJob = z.infer<typeof BatchNotifyJob>;
+
+export const NotifyJob = z.union([GenerationNotifyJob, BatchNotifyJob]);
 export type NotifyJob = z.infer<typeof NotifyJob>;
 
 /**
@@ -32,7 +47,15 @@ export type StageJob<S extends StageName> = z.infer<(typeof STAGE_JOBS)[S]>;
  * every field and rule, so a malformed job fails clearly instead of deep inside a stage.
  */
 export function parseStageJob<S extends StageName>(stage: S, data: unknown): StageJob<S> {
-  const parsed = STAGE_JOBS[stage].safeParse(data);
+  // A notify job is a generation's or a batch's: checked against the one it claims to be, so the
+  // issues name its fields rather than "no union member matched".
+  const schema =
+    stage === 'notify'
+      ? data !== null && typeof data === 'object' && 'batchId' in data
+        ? BatchNotifyJob
+        : GenerationNotifyJob
+      : STAGE_JOBS[stage];
+  const parsed = schema.safeParse(data);
   if (!parsed.success) throw new ReelayValidationError(toFieldIssues(parsed.error.issues), `${stage} job`);
   return parsed.data as StageJob<S>;
 }
@@ -46,6 +69,7 @@ export const jobIds = {
   poll: (id: string, n: number) => `${id}.poll.${n}`,
   sink: (id: string) => `${id}.sink`,
   notify: (id: string, event: EventType) => `${id}.notify.${eventSuffix(event)}`,
+  batchCompleted: (batchId: string, round: number) => `${batchId}.completed.${round}`,
 };
 
 /** The generation a job id belongs to (every stage's id starts with it). */

@@ -68,6 +68,8 @@ export type GenerationStatus = {
   request: GenerationRequest;
   /** The tenant it belongs to (`default` when the enqueue named none). */
   tenant: string;
+  /** The batch it is a member of (createBatch). */
+  batchId?: string;
   /** Estimated at enqueue (reserved against the tenant's budget); actual once it ended. */
   cost: { estimatedUsd: number; actualUsd?: number };
   idempotencyKey?: string;

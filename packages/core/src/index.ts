@@ -1,6 +1,14 @@
 // What other packages and apps need of core, and nothing more: the record's field names, the
 // Lua scripts and the lifecycle's internals stay inside (crash-window fixtures for tests are in
 // `@reelay/core/testing`).
+export { type RetryFailedResult, retryFailedMembers } from './batch-retry.ts';
+export {
+  B,
+  type BatchRecord,
+  type BatchStore,
+  createBatchStore,
+  toBatch,
+} from './batch-store.ts';
 export {
   type ConfigCheck,
   ConfigError,
@@ -13,6 +21,7 @@ export {
   workerRequirements,
 } from './config.ts';
 export {
+  BatchMemberTakenError,
   type CancelResult,
   type CreateResult,
   createLifecycle,
@@ -21,7 +30,9 @@ export {
   type LifecycleOptions,
   lifecycleTable,
   MOVES,
+  type NewBatch,
   type Outcome,
+  wantsBatchCompleted,
 } from './lifecycle/index.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { createMetrics, type Metrics } from './metrics.ts';

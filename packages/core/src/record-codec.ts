@@ -51,6 +51,8 @@ export const F = {
   tenant: 'tn',
   /** Estimated cost, µUSD, reserved against the tenant's budget until the generation ends. */
   costEstimate: 'ce',
+  /** The batch it is a member of (absent for a generation enqueued alone). */
+  batch: 'b',
   /** The cost the upstream reported for the task (usage.cost), µUSD. */
   costReported: 'uc',
   /** What the ending settled against the budget, µUSD. */
@@ -183,6 +185,7 @@ export function decodeCore(
     wants: decodeWants(h[F.wants]),
   };
   if (h[F.videoUrl]) status.videoUrl = h[F.videoUrl];
+  if (h[F.batch]) status.batchId = h[F.batch];
   const failedBy = decodeFailedBy(h[F.failedBy]);
   if (failedBy) status.failedBy = failedBy;
   if (h[F.deadline]) status.deadlineAt = Number(h[F.deadline]);

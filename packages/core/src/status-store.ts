@@ -30,8 +30,13 @@ export class IdempotencyConflictError extends Error {
   readonly code = 'REELAY_IDEMPOTENCY_CONFLICT' satisfies ReelayErrorCode;
   readonly index: number;
   readonly existingId: string;
+  /** `index` -1: the key of the batch itself (`existingId` is then a batch id). */
   constructor(index: number, existingId: string) {
-    super(`idempotency key of item ${index} was already used for ${existingId} with a different request`);
+    super(
+      index < 0
+        ? `the batch's idempotency key was already used for ${existingId} with different items or options`
+        : `idempotency key of item ${index} was already used for ${existingId} with a different request`,
+    );
     this.name = 'IdempotencyConflictError';
     this.index = index;
     this.existingId = existingId;

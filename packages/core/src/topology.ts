@@ -47,6 +47,20 @@ export function recordKeys(prefix: string) {
     tenantsVt: `${prefix}:tenants:vt`,
     /** The workers' MAX_IN_FLIGHT, for a producer that runs the gate after an enqueue. */
     gate: `${prefix}:gate`,
+    /** A batch: its hash (counts, state, costs, round; lua/move.lua moves the counts). */
+    batch: (id: string) => `${prefix}:batch:${id}`,
+    /** Its member ids, in the order of the items (a list). */
+    batchMembers: (id: string) => `${prefix}:batch:${id}:m`,
+    /** What it was made with (webhook, metadata, idempotency key; JSON, set once). */
+    batchInput: (id: string) => `${prefix}:batch:${id}:in`,
+    /** Its batch.completed delivery attempts (a capped list, like a generation's). */
+    batchDeliveries: (id: string) => `${prefix}:batch:${id}:dlv`,
+    /** A batch's idempotency key, per tenant, apart from the generations' keys. */
+    batchIdempotency: (key: string, tenant = 'default') => `${prefix}:idem-batch@${tenant}:${key}`,
+    /** Every batch by creation time (ms): the dashboard's list; entries of expired batches are pruned on read. */
+    batches: `${prefix}:batches`,
+    /** Finished batches whose results file is not written yet (id → ms finished): repaired by the sweep. */
+    batchesFinishing: `${prefix}:batches:finishing`,
   };
 }
 

@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
 import {
+  type Batch,
+  type BatchCreateResult,
+  type BatchGenerationsPage,
+  type BatchOptions,
   DEFAULT_PRICES,
   DEFAULT_TENANT,
   type EnqueueOptions,
@@ -19,8 +23,12 @@ import {
   type TenantSettingsPatch,
 } from '@reelay/contracts';
 import {
+  BatchMemberTakenError,
+  type BatchRecord,
+  type BatchStore,
   type CancelResult,
   closeQueues,
+  createBatchStore,
   createLifecycle,
   createQueues,
   createRedis,
@@ -28,6 +36,8 @@ import {
   createTenantStore,
   DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
   type NewGeneration,
+  type RetryFailedResult,
+  retryFailedMembers,
   type StageQueues,
   type StageRetry,
   type StatusStore,
@@ -37,6 +47,7 @@ import {
   toTenantFields,
 } from '@reelay/core/sdk';
 import type { Redis } from 'ioredis';
+import { type BatchItem, newBatch, parsePage, readBatch, replayedBatch, validateBatch } from './batches.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { defaultWebhookUrlProblem, type Validated, validateAll, validationIssues } from './validate.ts';
 
@@ -92,7 +103,14 @@ export type ProducerOps = {
   ping(): Promise<string>;
   /** Repairs a tenant's counters from its records (`reelay tenant reconcile`). */
   reconcileTenant(name: string): Promise<TenantRepair>;
+  /** Batches, with the bookkeeping the dashboard shows (delivery, round). */
+  batches: BatchStore;
+  /** The dashboard's action: retries each failed member's failing job (it resumes where it failed). */
+  retryFailedMembers(batchId: string): Promise<RetryFailedResult>;
 };
+
+export type { BatchItem, BatchRecord, RetryFailedResult };
+export type CreateBatchOptions = BatchOptions;
 
 export type EnqueueItem = { request: GenerationRequest | unknown; options?: EnqueueOptions | unknown };
 
@@ -125,6 +143,29 @@ export interface Producer {
   getTenant(name: string): Promise<Tenant>;
   /** Every tenant ever named by an enqueue or a setting. */
   listTenants(): Promise<Tenant[]>;
+  /**
+   * Creates a batch: up to 10,000 items (`{ request, options? }`, options as for `enqueue`
+   * without `tenant`), all or none. Throws ReelayValidationError naming each bad item by index
+   * and field, BudgetExceededError when the tenant's budget cannot take them all; nothing is
+   * enqueued then. The same idempotency key returns the same batch (`created: false`). Members
+   * without a webhook of their own inherit the batch's.
+   */
+  createBatch(
+    items: ReadonlyArray<BatchItem>,
+    options?: CreateBatchOptions | unknown,
+  ): Promise<BatchCreateResult>;
+  /** A batch's state and counts (exact at every moment), costs and results file; undefined when unknown. */
+  getBatch(id: string): Promise<Batch | undefined>;
+  /**
+   * Cancels every member not yet terminal; the batch ends `canceled` once every member is
+   * terminal. A batch already ended is returned unchanged; undefined when unknown.
+   */
+  cancelBatch(id: string): Promise<Batch | undefined>;
+  /** A page of a batch's members with their states, in the order of the items. */
+  listBatchGenerations(
+    id: string,
+    page?: { cursor?: string | undefined; limit?: number | undefined },
+  ): Promise<BatchGenerationsPage | undefined>;
   readonly ops: ProducerOps;
   close(): Promise<void>;
 }
@@ -152,12 +193,18 @@ export function createProducer(opts: ProducerOptions = {}): Producer {
   });
   const prices = opts.pricesUsdPerSecond ?? DEFAULT_PRICES;
   const tenants = createTenantStore(redis, { prefix });
+  const batches = createBatchStore(redis, { prefix });
 
-  function toNew(v: Validated): NewGeneration {
+  function toNew(
+    v: Validated,
+    inherited?: { tenant?: string; webhook?: BatchOptions['webhook'] },
+  ): NewGeneration {
     const options: StoredOptions = {};
     if (v.options.idempotencyKey) options.idempotencyKey = v.options.idempotencyKey;
     const webhook =
-      v.options.webhook ?? (opts.webhookDefaultUrl ? { url: opts.webhookDefaultUrl } : undefined);
+      v.options.webhook ??
+      inherited?.webhook ??
+      (opts.webhookDefaultUrl ? { url: opts.webhookDefaultUrl } : undefined);
     if (webhook) options.webhook = webhook;
     if (v.options.metadata) options.metadata = v.options.metadata;
     if (v.options.priority) options.priority = v.options.priority;
@@ -170,7 +217,7 @@ export function createProducer(opts: ProducerOptions = {}): Producer {
       request: v.request,
       options,
       fingerprint,
-      tenant: v.options.tenant ?? DEFAULT_TENANT,
+      tenant: inherited?.tenant ?? v.options.tenant ?? DEFAULT_TENANT,
       estimateMicroUsd: estimateMicroUsd(v.request, prices),
     };
   }
@@ -180,7 +227,7 @@ export function createProducer(opts: ProducerOptions = {}): Producer {
       request: GenerationRequest | unknown,
       options: EnqueueOptions | unknown = {},
     ): Promise<EnqueueResult> {
-      const items = validateAll([{ request, options }], allowPrivate).map(toNew);
+      const items = validateAll([{ request, options }], allowPrivate).map((v) => toNew(v));
       const [result] = await bounded('enqueue', () => lifecycle.enqueue(items));
       return result!;
     },
@@ -191,7 +238,7 @@ export function createProducer(opts: ProducerOptions = {}): Producer {
 
     async enqueueMany(items: ReadonlyArray<EnqueueItem>): Promise<EnqueueResult[]> {
       if (!items.length) return [];
-      const generations = validateAll(items, allowPrivate).map(toNew);
+      const generations = validateAll(items, allowPrivate).map((v) => toNew(v));
       return bounded('enqueueMany', () => lifecycle.enqueue(generations));
     },
 
@@ -234,8 +281,67 @@ export function createProducer(opts: ProducerOptions = {}): Producer {
       return bounded('listTenants', () => tenants.list());
     },
 
+    async createBatch(items: ReadonlyArray<BatchItem>, options: unknown = {}): Promise<BatchCreateResult> {
+      const v = validateBatch(items, options, allowPrivate);
+      const batch = newBatch(v, items, opts.webhookDefaultUrl);
+      const members = v.items.map((item) =>
+        toNew(item, { tenant: batch.tenant, ...(v.options.webhook ? { webhook: v.options.webhook } : {}) }),
+      );
+      return bounded('createBatch', async () => {
+        let results: Awaited<ReturnType<typeof lifecycle.createBatch>>;
+        try {
+          results = await lifecycle.createBatch(batch, members);
+        } catch (e) {
+          if (e instanceof BatchMemberTakenError)
+            throw new ReelayValidationError(
+              [
+                {
+                  path: `items[${e.index}].options.idempotencyKey`,
+                  rule: 'unique',
+                  message: `already names ${e.existingId}: a batch member must be a new generation`,
+                },
+              ],
+              'batch',
+            );
+          throw e;
+        }
+        if ('replayOf' in results) return replayedBatch(batches, results.replayOf);
+        return { id: batch.id, created: true, generations: results };
+      });
+    },
+
+    getBatch(id: string): Promise<Batch | undefined> {
+      return bounded('getBatch', () => readBatch(batches, id));
+    },
+
+    async cancelBatch(id: string): Promise<Batch | undefined> {
+      // Many members: one deadline per page of them would be arbitrary; the whole call gets ten.
+      return withDeadline(
+        'cancelBatch',
+        timeoutMs * 10,
+        async () => {
+          if (!(await readBatch(batches, id))) return undefined;
+          await lifecycle.cancelBatch(id);
+          return readBatch(batches, id);
+        },
+        () => redis.status,
+      );
+    },
+
+    async listBatchGenerations(
+      id: string,
+      page: { cursor?: string | undefined; limit?: number | undefined } = {},
+    ): Promise<BatchGenerationsPage | undefined> {
+      const p = parsePage(page);
+      return bounded('listBatchGenerations', async () =>
+        (await readBatch(batches, id)) ? batches.members(id, p) : undefined,
+      );
+    },
+
     ops: {
       store,
+      batches,
+      retryFailedMembers: (batchId: string) => retryFailedMembers(redis, batches, queues, batchId),
       queues,
       newSubscriber: (): Redis => redis.duplicate(),
       ping: (): Promise<string> => bounded('ping', () => redis.ping()),

@@ -58,16 +58,25 @@ export function validationIssues(
   return Array.isArray(v) ? v : [];
 }
 
+/** createBatch's paths: `items[2].request.input.media`, `items[2].options.webhook.url`. */
+export const batchItemPath = (i: number, path: string): string =>
+  path === 'options' || path.startsWith('options.')
+    ? `items[${i}].${path}`
+    : `items[${i}].request${path ? `.${path}` : ''}`;
+
 export function validateAll(
   items: ReadonlyArray<{ request: unknown; options?: unknown }>,
   allowPrivateNetworks: boolean,
+  /** How an issue's path names its item. @defaultValue enqueueMany's `[2].input.media` */
+  itemPath?: (i: number, path: string) => string,
 ): Validated[] {
   const out: Validated[] = [];
   const issues: FieldIssue[] = [];
   items.forEach((item, i) => {
     const v = validateItem(item.request, item.options, allowPrivateNetworks);
     // In a batch, each path says which item it is about: `[2].input.media`.
-    const at = (path: string) => (items.length === 1 ? path : path ? `[${i}].${path}` : `[${i}]`);
+    const at = (path: string) =>
+      itemPath ? itemPath(i, path) : items.length === 1 ? path : path ? `[${i}].${path}` : `[${i}]`;
     if (Array.isArray(v)) issues.push(...v.map((issue) => ({ ...issue, path: at(issue.path) })));
     else out.push(v);
   });

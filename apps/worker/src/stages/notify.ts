@@ -9,25 +9,24 @@
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { brandError, type NotifyJob, webhookIdFor } from '@reelay/contracts';
+import {
+  type BatchNotifyJob,
+  type GenerationNotifyJob,
+  type NotifyJob,
+  webhookIdFor,
+} from '@reelay/contracts';
 import { deliveryDue, type GenerationRecord } from '@reelay/core';
 import { decideDelivery, webhookHeaders } from '@reelay/webhooks';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { buildEvent } from '../build-event.ts';
 import type { StageDeps } from '../deps.ts';
+import { processBatchCompleted } from './batch-completed.ts';
+import { DeliveryRetryError, isDeliveryRetry } from './delivery-retry.ts';
 
-/** Thrown to ask BullMQ for a retry after `delayMs` (read by the worker's backoff strategy). */
-export class DeliveryRetryError extends Error {
-  readonly delayMs: number;
-  constructor(message: string, delayMs: number) {
-    super(message);
-    this.name = 'DeliveryRetryError';
-    this.delayMs = delayMs;
-  }
-}
-export const isDeliveryRetry = brandError('notify.retry', DeliveryRetryError);
+export { DeliveryRetryError, isDeliveryRetry };
 
 export async function processNotify(job: Job<NotifyJob>, deps: StageDeps): Promise<string> {
+  if ('batchId' in job.data) return processBatchCompleted(job as Job<BatchNotifyJob>, deps);
   const { generationId: id, event } = job.data;
   const record = await deps.store.get(id, { attempts: false });
   if (!record) return 'no such generation';
@@ -109,7 +108,7 @@ export async function processNotify(job: Job<NotifyJob>, deps: StageDeps): Promi
 async function downloadUrl(
   deps: StageDeps,
   record: GenerationRecord,
-  event: NotifyJob['event'],
+  event: GenerationNotifyJob['event'],
 ): Promise<string | undefined> {
   if (!deps.webhook.presignTtlS || event !== 'generation.succeeded' || !record.output) return undefined;
   const command = new GetObjectCommand({ Bucket: record.output.bucket, Key: record.output.key });

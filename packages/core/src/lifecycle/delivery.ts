@@ -1,11 +1,22 @@
-import { DEFAULT_EVENTS, type EventType, jobIds, type WebhookTarget } from '@reelay/contracts';
+import {
+  DEFAULT_EVENTS,
+  type EventType,
+  isGenerationEvent,
+  jobIds,
+  type WebhookTarget,
+} from '@reelay/contracts';
 import type { StageQueues } from '../queues.ts';
 import { F, type RecordCore } from '../record-codec.ts';
 
-/** The events a webhook target subscribes to (none without a URL); fixed at enqueue. */
+/** The generation events a webhook target subscribes to (none without a URL); fixed at enqueue. */
 export function wantedEvents(webhook: WebhookTarget | undefined): EventType[] {
   if (!webhook?.url) return [];
-  return [...(webhook.events ?? DEFAULT_EVENTS)];
+  return webhook.events ? webhook.events.filter(isGenerationEvent) : [...DEFAULT_EVENTS];
+}
+
+/** Whether a batch's webhook target wants batch.completed (it does unless its filter leaves it out). */
+export function wantsBatchCompleted(webhook: WebhookTarget | undefined): boolean {
+  return Boolean(webhook?.url) && (!webhook?.events || webhook.events.includes('batch.completed'));
 }
 
 /**

@@ -21,7 +21,13 @@ import { encodeFailedBy, F, type FailedBy, type RecordCore } from '../record-cod
 import { createStatusStore, type NewGeneration } from '../status-store.ts';
 import type { TenantRepair } from '../tenant-store.ts';
 import { openDelivery, queueEvent } from './delivery.ts';
-import { type CreateResult, createRecordWriter, type MoveResult, type MoveSpec } from './record-writer.ts';
+import {
+  type CreateResult,
+  createRecordWriter,
+  type MoveResult,
+  type MoveSpec,
+  type NewBatch,
+} from './record-writer.ts';
 import { createRepair } from './repair.ts';
 import { isRetryOfFailure, type JobRun } from './resume.ts';
 import { MOVES, type Move, type MoveName, resumeState } from './transitions.ts';
@@ -58,6 +64,8 @@ export type CancelResult = { id: string; state: GenerationState; canceled: boole
 
 export type Lifecycle = ReturnType<typeof createLifecycle>;
 
+/** Members read and canceled at once by cancelBatch. */
+const CANCEL_PAGE = 200;
 /** Grants per gate call: bounds how long one script holds Redis (2,000 queued take 4 calls). */
 const GRANTS_PER_CALL = 500;
 /** GRANT_AHEAD's default: enough granted submits waiting to keep 16 submitting processes busy. */
@@ -104,14 +112,33 @@ export function createLifecycle(redis: Redis, queues: StageQueues, opts: Lifecyc
     name: MoveName,
     record: Pick<RecordCore, 'id' | 'wants'>,
     fields: Pick<MoveSpec, 'guard' | 'set' | 'unset' | 'increment'>,
-    at: { from?: readonly GenerationState[]; to?: GenerationState; slotLimit?: number } = {},
+    at: {
+      from?: readonly GenerationState[];
+      to?: GenerationState;
+      slotLimit?: number;
+      dispatch?: boolean;
+    } = {},
   ): Promise<MoveResult> {
     const result = await write(name, record, fields, at);
+    if (!result.ok) return result;
+    // The last member of a batch ended: its results file and batch.completed are due. A crash
+    // before the job is added leaves the batch in batches:finishing, where sweepBatches finds it.
+    if (result.finishedBatch)
+      await addBatchFinish(result.finishedBatch.id, result.finishedBatch.round).catch(() => undefined);
     // A slot given back may be the one a queued generation waits for (its tenant's cap too); a
     // submit that starts makes room in the grant-ahead window.
-    if (result.ok && ((MOVES[name] as Move).slot === 'release' || name === 'startSubmit'))
+    if (at.dispatch !== false && ((MOVES[name] as Move).slot === 'release' || name === 'startSubmit'))
       await dispatch().catch(() => 0);
     return result;
+  }
+
+  /** The job that writes a finished batch's results file, then delivers batch.completed. */
+  function addBatchFinish(batchId: string, round: number) {
+    return queues.notify.add(
+      'batch.completed',
+      { batchId, event: 'batch.completed', round },
+      { jobId: jobIds.batchCompleted(batchId, round) },
+    );
   }
 
   function write(
@@ -191,6 +218,74 @@ export function createLifecycle(redis: Redis, queues: StageQueues, opts: Lifecyc
       // The generations are safe in their tenants' queues: a failed dispatch only delays them.
       await dispatch().catch(() => 0);
       return results;
+    },
+
+    /**
+     * createBatch: the batch and its members in one step (create.lua: all or none, budgets
+     * reserved, counts started), then the gate runs. `{ replayOf }` when the batch's idempotency
+     * key names a batch made from the same call (nothing was written).
+     */
+    async createBatch(
+      batch: NewBatch,
+      items: readonly NewGeneration[],
+    ): Promise<CreateResult[] | { replayOf: string }> {
+      const results = await writer.createBatch(batch, items);
+      if (!('replayOf' in results)) await dispatch().catch(() => 0);
+      return results;
+    },
+
+    /**
+     * cancelBatch: the batch is marked to end `canceled`, then every member not yet terminal is
+     * canceled (as `cancel` does one). False when the batch is not in progress (nothing changes).
+     * A call cut short leaves the rest active: calling it again cancels them.
+     */
+    async cancelBatch(batchId: string): Promise<{ marked: boolean; canceled: number }> {
+      const marked = await writer.markBatchCanceled(batchId);
+      if (!marked) return { marked, canceled: 0 };
+      let canceled = 0;
+      for (let start = 0; ; start += CANCEL_PAGE) {
+        const ids = await redis.lrange(writer.keys.batchMembers(batchId), start, start + CANCEL_PAGE - 1);
+        const states = await Promise.all(ids.map((g) => redis.hget(writer.keys.record(g), F.state)));
+        const active = ids.filter((_, i) => states[i] && !isTerminal(states[i] as GenerationState));
+        const results = await Promise.all(active.map((g) => cancelOne(g, false)));
+        canceled += results.filter((r) => r?.canceled).length;
+        if (ids.length < CANCEL_PAGE) break;
+      }
+      // Queued members gave back no slot, canceled running ones did: the gate runs once.
+      await dispatch().catch(() => 0);
+      return { marked, canceled };
+    },
+
+    /** Records the results file of a batch's round (the notify stage, before batch.completed). */
+    recordManifest: writer.recordManifest,
+    /** The batch.completed delivery track: one attempt logged and the delivery state set. */
+    batchDeliveryAttempted: writer.pushBatchAttempt,
+
+    /**
+     * Repairs finished batches whose results job may have been lost (a crash between the move
+     * that finished the batch and adding the job): one finished longer than `olderThanMs` ago
+     * and still waiting gets its job again (its id makes that a no-op while the job exists).
+     */
+    async sweepBatches(olderThanMs: number): Promise<number> {
+      const ids = await redis.zrangebyscore(
+        writer.keys.batchesFinishing,
+        '-inf',
+        now() - olderThanMs,
+        'LIMIT',
+        0,
+        100,
+      );
+      let repaired = 0;
+      for (const id of ids) {
+        const [state, round] = await redis.hmget(writer.keys.batch(id), 'st', 'rd');
+        if (!state || state === 'in_progress' || !round) {
+          await redis.zrem(writer.keys.batchesFinishing, id);
+          continue;
+        }
+        await addBatchFinish(id, Number(round));
+        repaired++;
+      }
+      return repaired;
     },
 
     dispatch,
@@ -416,29 +511,7 @@ export function createLifecycle(redis: Redis, queues: StageQueues, opts: Lifecyc
      * later sees it and stops), then pending jobs are removed and generation.canceled is queued.
      * Vtrix documents no cancel call, so a task already running upstream finishes there, ignored.
      */
-    async cancel(id: string): Promise<CancelResult> {
-      const before = await store.getCore(id);
-      if (!before) return undefined;
-      if (isTerminal(before.state)) return { id, state: before.state, canceled: false };
-      const r = await make('cancel', before, {
-        set: {
-          [F.error]: JSON.stringify({
-            stage: stageOfState(before.state),
-            code: 'REELAY_CANCELED',
-            message: 'canceled by request',
-          } satisfies GenerationError),
-        },
-      });
-      if (!r.ok) return { id, state: r.reason === 'missing' ? before.state : r.current, canceled: false };
-      await Promise.allSettled([
-        queues.submit.remove(jobIds.submit(id)),
-        queues.poll.remove(jobIds.poll(id, before.pollN)),
-        queues.poll.remove(jobIds.poll(id, before.pollN + 1)),
-        queues.sink.remove(jobIds.sink(id)),
-      ]);
-      await queueEvent(queues, before, MOVES.cancel.event);
-      return { id, state: 'canceled', canceled: true };
-    },
+    cancel: (id: string): Promise<CancelResult> => cancelOne(id, true),
 
     /** The delivery track: one attempt logged and the event's delivery state set (never the state). */
     deliveryAttempted: writer.pushAttempt,
@@ -447,6 +520,36 @@ export function createLifecycle(redis: Redis, queues: StageQueues, opts: Lifecyc
     repair,
     ensureTerminalEvent,
   };
+
+  /** cancel, for one generation; `withDispatch` false when the caller runs the gate once after many. */
+  async function cancelOne(id: string, withDispatch: boolean): Promise<CancelResult> {
+    const before = await store.getCore(id);
+    if (!before) return undefined;
+    if (isTerminal(before.state)) return { id, state: before.state, canceled: false };
+    const r = await make(
+      'cancel',
+      before,
+      {
+        set: {
+          [F.error]: JSON.stringify({
+            stage: stageOfState(before.state),
+            code: 'REELAY_CANCELED',
+            message: 'canceled by request',
+          } satisfies GenerationError),
+        },
+      },
+      { dispatch: withDispatch },
+    );
+    if (!r.ok) return { id, state: r.reason === 'missing' ? before.state : r.current, canceled: false };
+    await Promise.allSettled([
+      queues.submit.remove(jobIds.submit(id)),
+      queues.poll.remove(jobIds.poll(id, before.pollN)),
+      queues.poll.remove(jobIds.poll(id, before.pollN + 1)),
+      queues.sink.remove(jobIds.sink(id)),
+    ]);
+    await queueEvent(queues, before, MOVES.cancel.event);
+    return { id, state: 'canceled', canceled: true };
+  }
 }
 
 /** Whether a refused `submitting → running` write was this run's own, run twice. */

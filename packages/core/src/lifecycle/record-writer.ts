@@ -22,6 +22,8 @@ const GRANT = loadLua('grant');
 const TENANT_SET = loadLua('tenant-set');
 const TENANT_RECONCILE = loadLua('tenant-reconcile');
 const PUSH_ATTEMPT = loadLua('push-attempt');
+const BATCH_CANCEL = loadLua('batch-cancel');
+const BATCH_MANIFEST = loadLua('batch-manifest');
 const MAX_LOGGED_ATTEMPTS = 50;
 
 /**
@@ -43,13 +45,43 @@ export type MoveSpec = {
 };
 
 export type MoveResult =
-  | { ok: true; previous: GenerationState }
+  | {
+      ok: true;
+      previous: GenerationState;
+      /** This move ended a batch's last active member: the batch finished (its `round`-th time). */
+      finishedBatch?: { id: string; round: number };
+    }
   | { ok: false; reason: 'state'; current: GenerationState }
   | { ok: false; reason: 'guard'; current: GenerationState; guardValue: string }
   | { ok: false; reason: 'slot'; current: GenerationState }
   | { ok: false; reason: 'missing' };
 
 export type CreateResult = { id: string; created: boolean; state: GenerationState };
+
+/** A batch made with its members in one create (create.lua). */
+export type NewBatch = {
+  id: string;
+  tenant: string;
+  idempotencyKey?: string | undefined;
+  /** Covers the whole call, so the same key with other items is a conflict. */
+  fingerprint: string;
+  /** The batch's input key: webhook, metadata, idempotency key. */
+  input: string;
+  /** Whether its webhook target wants batch.completed. */
+  wantsCompleted: boolean;
+};
+
+/** A batch member's idempotency key names an existing generation (or an earlier item). */
+export class BatchMemberTakenError extends Error {
+  readonly index: number;
+  readonly existingId: string;
+  constructor(index: number, existingId: string) {
+    super(`item ${index}'s idempotency key already names ${existingId}`);
+    this.name = 'BatchMemberTakenError';
+    this.index = index;
+    this.existingId = existingId;
+  }
+}
 
 /** The Redis side of the lifecycle: the three scripts that write records, and nothing else. */
 export function createRecordWriter(
@@ -67,57 +99,83 @@ export function createRecordWriter(
   /** The UTC day and month that hold `at`: the budget periods' starts. */
   const periods = (at: number) => [periodStart('day', at), periodStart('month', at)];
 
+  /**
+   * Creates generations (all or none), as a batch's members when `batch` is given. Returns
+   * `{ replayOf: id }` when the batch's idempotency key names a batch made from the same call.
+   */
+  async function runCreate(
+    items: readonly NewGeneration[],
+    batch?: NewBatch,
+  ): Promise<CreateResult[] | { replayOf: string }> {
+    const at = now();
+    const k: string[] = batch
+      ? [
+          keys.deadlines,
+          keys.batch(batch.id),
+          batch.idempotencyKey ? keys.batchIdempotency(batch.idempotencyKey, batch.tenant) : keys.deadlines,
+          keys.batchMembers(batch.id),
+          keys.batchInput(batch.id),
+        ]
+      : [keys.deadlines, keys.deadlines, keys.deadlines, keys.deadlines, keys.deadlines];
+    const args: Array<string | number> = [
+      at,
+      opts.idempotencyTtlS,
+      keys.record(''),
+      opts.generationDeadlineMs,
+      keys.keyPrefix,
+      ...periods(at),
+      batch?.id ?? '',
+      batch?.idempotencyKey ? 1 : 0,
+      batch?.fingerprint ?? '',
+      batch?.input ?? '',
+      batch?.wantsCompleted ? 1 : 0,
+      batch?.tenant ?? '',
+    ];
+    for (const g of items) {
+      const idem = g.options.idempotencyKey;
+      k.push(
+        keys.record(g.id),
+        idem ? keys.idempotency(idem, g.tenant) : keys.record(g.id),
+        keys.input(g.id),
+      );
+      const input: StoredInput = { request: g.request, options: g.options };
+      args.push(
+        g.id,
+        idem ? 1 : 0,
+        g.fingerprint,
+        JSON.stringify(input),
+        encodeWants(wantedEvents(g.options.webhook)),
+        g.tenant ?? DEFAULT_TENANT,
+        g.options.priority ?? 0,
+        g.estimateMicroUsd ?? 0,
+      );
+    }
+    const reply = (await runLua(redis, CREATE, k, args)) as string[];
+    if (reply[0] === 'BATCH') return { replayOf: String(reply[1]) };
+    if (reply[0] === 'TAKEN') throw new BatchMemberTakenError(Number(reply[1]) - 1, String(reply[2]));
+    if (reply[0] === 'CONFLICT') throw new IdempotencyConflictError(Number(reply[1]) - 1, String(reply[2]));
+    if (reply[0] === 'BUDGET') {
+      const [, tenant, limit, spent, reserved, requested] = reply.map(String);
+      throw new BudgetExceededError({
+        tenant: tenant!,
+        limitUsd: fromMicroUsd(Number(limit)),
+        spentUsd: fromMicroUsd(Number(spent)),
+        reservedUsd: fromMicroUsd(Number(reserved)),
+        requestedUsd: fromMicroUsd(Number(requested)),
+      });
+    }
+    const out: CreateResult[] = [];
+    for (let i = 0; i < reply.length; i += 3) {
+      out.push({ id: reply[i]!, created: reply[i + 1] === '1', state: reply[i + 2] as GenerationState });
+    }
+    return out;
+  }
+
   return {
     keys,
-    async create(items: readonly NewGeneration[]): Promise<CreateResult[]> {
-      const k: string[] = [];
-      const at = now();
-      const args: Array<string | number> = [
-        at,
-        opts.idempotencyTtlS,
-        keys.record(''),
-        opts.generationDeadlineMs,
-        keys.keyPrefix,
-        ...periods(at),
-      ];
-      for (const g of items) {
-        const idem = g.options.idempotencyKey;
-        k.push(
-          keys.record(g.id),
-          idem ? keys.idempotency(idem, g.tenant) : keys.record(g.id),
-          keys.input(g.id),
-        );
-        const input: StoredInput = { request: g.request, options: g.options };
-        args.push(
-          g.id,
-          idem ? 1 : 0,
-          g.fingerprint,
-          JSON.stringify(input),
-          encodeWants(wantedEvents(g.options.webhook)),
-          g.tenant ?? DEFAULT_TENANT,
-          g.options.priority ?? 0,
-          g.estimateMicroUsd ?? 0,
-        );
-      }
-      k.push(keys.deadlines);
-      const reply = (await runLua(redis, CREATE, k, args)) as string[];
-      if (reply[0] === 'CONFLICT') throw new IdempotencyConflictError(Number(reply[1]) - 1, String(reply[2]));
-      if (reply[0] === 'BUDGET') {
-        const [, tenant, limit, spent, reserved, requested] = reply.map(String);
-        throw new BudgetExceededError({
-          tenant: tenant!,
-          limitUsd: fromMicroUsd(Number(limit)),
-          spentUsd: fromMicroUsd(Number(spent)),
-          reservedUsd: fromMicroUsd(Number(reserved)),
-          requestedUsd: fromMicroUsd(Number(requested)),
-        });
-      }
-      const out: CreateResult[] = [];
-      for (let i = 0; i < reply.length; i += 3) {
-        out.push({ id: reply[i]!, created: reply[i + 1] === '1', state: reply[i + 2] as GenerationState });
-      }
-      return out;
-    },
+    create: (items: readonly NewGeneration[]) => runCreate(items) as Promise<CreateResult[]>,
+    /** Creates a batch and its members in one step (create.lua); see runCreate. */
+    createBatch: (batch: NewBatch, items: readonly NewGeneration[]) => runCreate(items, batch),
 
     /** Undoes `create` for a batch whose jobs could not be added (all or none). */
     async remove(items: ReadonlyArray<{ id: string; idempotencyKey?: string | undefined }>): Promise<void> {
@@ -160,10 +218,16 @@ export function createRecordWriter(
           ...periods(at),
           ...pairs,
         ],
-      )) as [number, string, string?];
+      )) as [number, string, string?, number?];
       switch (reply[0]) {
         case 1:
-          return { ok: true, previous: reply[1] as GenerationState };
+          return reply[2] && reply[3]
+            ? {
+                ok: true,
+                previous: reply[1] as GenerationState,
+                finishedBatch: { id: reply[2], round: reply[3] },
+              }
+            : { ok: true, previous: reply[1] as GenerationState };
         case 0:
           return { ok: false, reason: 'state', current: reply[1] as GenerationState };
         case 2:
@@ -234,6 +298,43 @@ export function createRecordWriter(
     /** Gives an upstream slot back outside a move: only for a record that is gone. */
     async releaseSlot(id: string): Promise<void> {
       await redis.multi().zrem(keys.inFlight, id).zrem(keys.tenantsGranted, id).exec();
+    },
+
+    /** Marks a batch in progress to end `canceled` (batch-cancel.lua); false when it is not in progress. */
+    async markBatchCanceled(id: string): Promise<boolean> {
+      return (await runLua(redis, BATCH_CANCEL, [keys.batch(id)], [])) === 1;
+    },
+
+    /** Records round `round`'s results file (batch-manifest.lua); false when the batch moved on. */
+    async recordManifest(
+      id: string,
+      round: number,
+      manifest: { bucket: string; key: string },
+    ): Promise<boolean> {
+      const reply = await runLua(
+        redis,
+        BATCH_MANIFEST,
+        [keys.batch(id), keys.batchesFinishing],
+        [id, round, manifest.bucket, manifest.key],
+      );
+      return reply === 1;
+    },
+
+    /** Logs one batch.completed delivery attempt and sets its delivery state (push-attempt.lua). */
+    async pushBatchAttempt(
+      id: string,
+      round: number,
+      state: DeliveryState,
+      attempt?: DeliveryAttempt,
+    ): Promise<boolean> {
+      const entry = attempt ? JSON.stringify({ round, ...attempt }) : '';
+      const reply = await runLua(
+        redis,
+        PUSH_ATTEMPT,
+        [keys.batch(id), keys.batchDeliveries(id)],
+        ['d', state, entry, MAX_LOGGED_ATTEMPTS, now()],
+      );
+      return reply === 1;
     },
 
     /** Drops an id from the deadline index (its record is gone or already ended). */

@@ -20,14 +20,19 @@
 -- ARGV[13] key prefix ('<prefix>:', for the tenant gate's keys), ARGV[14] start of the UTC day
 --          and ARGV[15] of the UTC month (ms: the budget periods)
 -- ARGV[16..] field, value pairs to set
--- Returns {1, previous state} on success; {0, current state} when the state is not allowed;
+-- Returns {1, previous state} on success ({1, previous state, batch id, round} when the move
+-- ended the last active member of a batch: the batch finished, its results are due); {0, current state} when the state is not allowed;
 -- {2, current state, guard value} when the guard does not hold; {3, current state} when every
 -- slot is taken; {-1, ''} when there is no record.
 -- Tenant counters move here too: a slot taken or given back moves the tenant's in-flight set,
 -- leaving `queued` leaves the tenant's queue, and an ending settles its cost against the budget.
+-- So do a batch member's: its batch's counts move with its state (and its cost with the
+-- settlement); the move that ends the last active member finishes the batch (state, round,
+-- `batches:finishing` for the results file and batch.completed), one that resumes a member of a
+-- finished batch takes it back to in_progress.
 -- One read and one HSET for everything: every command here is one more in Redis' work per stage.
 --#include tenant-gate
-local read = {'s', 'c', 'tl', 'tn', 'ce', 'tk', 'uc', 'ca'}
+local read = {'s', 'c', 'tl', 'tn', 'ce', 'tk', 'uc', 'ca', 'b'}
 if ARGV[5] ~= '' then table.insert(read, ARGV[5]) end
 local h = redis.call('HMGET', KEYS[1], unpack(read))
 local cur = h[1]
@@ -35,12 +40,14 @@ local prefix, id = ARGV[13], ARGV[10]
 local tenant = h[4] or 'default'
 local tk = tenantKey(prefix, tenant)
 local estimate = tonumber(h[5] or '0') or 0
+local batch = h[9]
+local finished
 if not cur then return {-1, ''} end
 if ARGV[3] ~= '' and not string.find(',' .. ARGV[3] .. ',', ',' .. cur .. ',', 1, true) then
   return {0, cur}
 end
 if ARGV[5] ~= '' then
-  local g = h[9] or ''
+  local g = h[10] or ''
   if g ~= ARGV[6] then return {2, cur, g} end
 end
 local slot = ARGV[12]
@@ -65,6 +72,39 @@ if moves then
 end
 local terminal = {succeeded = true, failed = true, canceled = true}
 local settled
+
+-- A member moved from `from` to `to` (its cost settled by `delta` µUSD, or nil): the batch's
+-- counts follow. Returns the batch's round when this move finished it.
+local function moveBatch(b, from, to, delta)
+  local bk = prefix .. 'batch:' .. b
+  if redis.call('EXISTS', bk) == 0 then return nil end
+  redis.call('HINCRBY', bk, from, -1)
+  redis.call('HINCRBY', bk, to, 1)
+  if delta and delta ~= 0 then redis.call('HINCRBY', bk, 'ca', delta) end
+  local ttl = ARGV[4]
+  local parts = {bk, bk .. ':m', bk .. ':in', bk .. ':dlv'}
+  if terminal[to] and not terminal[from] then
+    local c = redis.call('HMGET', bk, 'succeeded', 'failed', 'canceled', 'tot', 'cx', 'w')
+    local done = (tonumber(c[1]) or 0) + (tonumber(c[2]) or 0) + (tonumber(c[3]) or 0)
+    if done < tonumber(c[4]) then return nil end
+    local round = redis.call('HINCRBY', bk, 'rd', 1)
+    redis.call('HSET', bk, 'st', c[5] == '1' and 'canceled' or 'completed', 'fin', ARGV[2])
+    if c[6] == '1' then redis.call('HSET', bk, 'd', 'pending') end
+    redis.call('ZADD', prefix .. 'batches:finishing', ARGV[2], b)
+    -- A finished batch is kept as long as a finished generation.
+    for _, k in ipairs(parts) do redis.call('EXPIRE', k, ttl) end
+    return round
+  elseif terminal[from] and not terminal[to] then
+    -- An operator resumed a member: the batch is in progress again (a new round when it ends).
+    if redis.call('HGET', bk, 'st') ~= 'in_progress' then
+      redis.call('HSET', bk, 'st', 'in_progress')
+      redis.call('HDEL', bk, 'fin', 'd')
+      redis.call('ZREM', prefix .. 'batches:finishing', b)
+      for _, k in ipairs(parts) do redis.call('PERSIST', k) end
+    end
+  end
+  return nil
+end
 if moves and terminal[ARGV[1]] then
   -- Settle: the reservation goes; the cost is the upstream's report, else the estimate for a
   -- video made (or a canceled task, which runs on upstream), nothing for a failure.
@@ -101,7 +141,12 @@ if moves then
   elseif terminal[cur] and estimate > 0 then
     redis.call('HINCRBY', tk, 'rsv', estimate)
   end
-  if ARGV[9] ~= '' then redis.call('PUBLISH', ARGV[9], ARGV[10] .. ' ' .. ARGV[1] .. ' ' .. ARGV[2]) end
+  if batch then finished = moveBatch(batch, cur, ARGV[1], settled and (settled - (tonumber(h[8] or '0') or 0))) end
+  if ARGV[9] ~= '' then
+    local msg = ARGV[10] .. ' ' .. ARGV[1] .. ' ' .. ARGV[2]
+    if batch then msg = msg .. ' ' .. batch end
+    redis.call('PUBLISH', ARGV[9], msg)
+  end
   if terminal[ARGV[1]] then
     redis.call('EXPIRE', KEYS[1], ARGV[4]); redis.call('EXPIRE', KEYS[2], ARGV[4])
     redis.call('EXPIRE', KEYS[4], ARGV[4])
@@ -112,4 +157,5 @@ if moves then
     if deadline > 0 then redis.call('ZADD', KEYS[3], tonumber(ARGV[2]) + deadline, ARGV[10]) end
   end
 end
+if finished then return {1, cur, batch, finished} end
 return {1, cur}
