@@ -20,7 +20,8 @@ export type NewGeneration = {
   /** Reserved against the tenant's budget until it ends (µUSD; estimateMicroUsd). @defaultValue 0 */
   estimateMicroUsd?: number;
 };
-export type StateChange = { id: string; state: GenerationState; at: number };
+/** One state change; `batchId` when the generation is a batch member (lua/move.lua publishes it). */
+export type StateChange = { id: string; state: GenerationState; at: number; batchId?: string };
 
 // Imported here, not at the top, only to keep this block self-contained (a concurrent edit).
 import { brandError, type ReelayErrorCode } from '@reelay/contracts';
@@ -90,8 +91,9 @@ export function createStatusStore(redis: Redis, opts: { prefix: string; now?: ()
   ): Promise<() => Promise<void>> {
     const listener = (channel: string, message: string) => {
       if (channel !== keys.stateChanges) return;
-      const [id, state, at] = message.split(' ');
-      if (id && state && at) onChange({ id, state: state as GenerationState, at: Number(at) });
+      const [id, state, at, batchId] = message.split(' ');
+      if (id && state && at)
+        onChange({ id, state: state as GenerationState, at: Number(at), ...(batchId ? { batchId } : {}) });
     };
     subscriber.on('message', listener);
     await subscriber.subscribe(keys.stateChanges);
