@@ -157,6 +157,33 @@ describe('batches', () => {
     expect(s.receiver.deliveries().map((d) => d.type)).toEqual(['batch.completed']);
   }, 60_000);
 
+  it('retries batch.completed on the delivery schedule under one webhook-id until the receiver takes it', async () => {
+    stack = await startStack({ sim: { taskDurationMs: 20 } });
+    const s = stack;
+    s.receiver.setDown(true);
+    const { id } = await s.producer.createBatch(items(2), {
+      webhook: { url: s.receiver.url, events: ['batch.completed'] },
+    });
+    const webhookId = batchWebhookId(id);
+    await s.receiver.waitFor((d) => d.filter((x) => x.webhookId === webhookId).length >= 2);
+    s.receiver.setDown(false);
+    const all = await s.receiver.waitFor((d) => d.some((x) => x.webhookId === webhookId && x.status === 204));
+    const attempts = all.filter((d) => d.webhookId === webhookId);
+    expect(attempts.every((d) => d.verified)).toBe(true);
+    expect(attempts.filter((d) => d.status === 204)).toHaveLength(1);
+    // Every attempt carries the same event: the file was written once, before the first.
+    expect(new Set(attempts.map((d) => JSON.stringify((d.body as BatchCompletedEvent).data))).size).toBe(1);
+    // The worker logs an attempt after the receiver answered it.
+    const delivered = await waitForBatch(s, id, () => true);
+    let logged = await s.producer.ops.batches.deliveryAttempts(id);
+    for (const until = Date.now() + 5_000; logged.length < attempts.length && Date.now() < until; )
+      logged = await new Promise((r) => setTimeout(r, 25)).then(() =>
+        s.producer.ops.batches.deliveryAttempts(id),
+      );
+    expect(logged.map((a) => a.status)).toEqual(attempts.map((d) => d.status));
+    expect(delivered.state).toBe('completed');
+  }, 60_000);
+
   it('refuses a bad item or a budget it would break and enqueues nothing', async () => {
     stack = await startStack();
     const s = stack;
