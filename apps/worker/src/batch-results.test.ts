@@ -3,7 +3,7 @@ import { resultLine, resultsKey } from './batch-results.ts';
 import { recordOf } from './test-records.ts';
 
 describe('the results file', () => {
-  it('lives at ${S3_KEY_PREFIX}batches/<batch id>.jsonl', () => {
+  it('lives at S3_KEY_PREFIX + batches/<batch id>.jsonl', () => {
     expect(resultsKey('generations/', 'bat_1')).toBe('generations/batches/bat_1.jsonl');
   });
 
