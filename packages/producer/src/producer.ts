@@ -287,27 +287,33 @@ export function createProducer(opts: ProducerOptions = {}): Producer {
       const members = v.items.map((item) =>
         toNew(item, { tenant: batch.tenant, ...(v.options.webhook ? { webhook: v.options.webhook } : {}) }),
       );
-      return bounded('createBatch', async () => {
-        let results: Awaited<ReturnType<typeof lifecycle.createBatch>>;
-        try {
-          results = await lifecycle.createBatch(batch, members);
-        } catch (e) {
-          if (e instanceof BatchMemberTakenError)
-            throw new ReelayValidationError(
-              [
-                {
-                  path: `items[${e.index}].options.idempotencyKey`,
-                  rule: 'unique',
-                  message: `already names ${e.existingId}: a batch member must be a new generation`,
-                },
-              ],
-              'batch',
-            );
-          throw e;
-        }
-        if ('replayOf' in results) return replayedBatch(batches, results.replayOf);
-        return { id: batch.id, created: true, generations: results };
-      });
+      // One script writes every member: its deadline grows with the batch (10,000 items: +10 s).
+      return withDeadline(
+        'createBatch',
+        timeoutMs + items.length,
+        async () => {
+          let results: Awaited<ReturnType<typeof lifecycle.createBatch>>;
+          try {
+            results = await lifecycle.createBatch(batch, members);
+          } catch (e) {
+            if (e instanceof BatchMemberTakenError)
+              throw new ReelayValidationError(
+                [
+                  {
+                    path: `items[${e.index}].options.idempotencyKey`,
+                    rule: 'unique',
+                    message: `already names ${e.existingId}: a batch member must be a new generation`,
+                  },
+                ],
+                'batch',
+              );
+            throw e;
+          }
+          if ('replayOf' in results) return replayedBatch(batches, results.replayOf);
+          return { id: batch.id, created: true, generations: results };
+        },
+        () => redis.status,
+      );
     },
 
     getBatch(id: string): Promise<Batch | undefined> {
