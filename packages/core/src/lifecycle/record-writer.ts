@@ -130,6 +130,8 @@ export function createRecordWriter(
       batch?.input ?? '',
       batch?.wantsCompleted ? 1 : 0,
       batch?.tenant ?? '',
+      // The index outlives any batch: its deadline (twice, for a resume) and then its retention.
+      opts.recordRetentionS * 1000 + 2 * opts.generationDeadlineMs,
     ];
     for (const g of items) {
       const idem = g.options.idempotencyKey;

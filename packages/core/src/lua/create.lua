@@ -10,7 +10,8 @@
 -- ARGV[4] deadline (ms after now; 0 = none), ARGV[5] key prefix ('<prefix>:'),
 -- ARGV[6] start of the UTC day (ms), ARGV[7] start of the UTC month (ms),
 -- ARGV[8] batch id ('' = none), ARGV[9] batch has key (1|0), ARGV[10] batch fingerprint,
--- ARGV[11] batch input JSON, ARGV[12] batch wants batch.completed (1|0), ARGV[13] batch tenant
+-- ARGV[11] batch input JSON, ARGV[12] batch wants batch.completed (1|0), ARGV[13] batch tenant,
+-- ARGV[14] how long (ms) the batch index keeps a batch (entries older are dropped as batches come)
 -- then 8 values per generation: id, has key (1|0), fingerprint, input JSON (request and options),
 -- the events its webhook wants (letters; '' = none), tenant, priority (0 = none), estimated
 -- cost (µUSD)
@@ -21,7 +22,7 @@
 -- new); {'BUDGET', tenant, limit, spent, reserved, requested} (µUSD) when the new generations
 -- would take a tenant over its budget. Nothing is written when it refuses.
 --#include tenant-gate
-local G = 13
+local G = 14
 local P = 8
 local K = 5
 local n = (#KEYS - K) / 3
@@ -126,5 +127,6 @@ if batch ~= '' then
   end
   if ARGV[9] == '1' then redis.call('SET', KEYS[3], batch .. '|' .. ARGV[10], 'EX', ttl) end
   redis.call('ZADD', prefix .. 'batches', now, batch)
+  redis.call('ZREMRANGEBYSCORE', prefix .. 'batches', '-inf', tonumber(now) - tonumber(ARGV[14]))
 end
 return out
