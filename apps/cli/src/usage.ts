@@ -1,3 +1,4 @@
+import { UPSTREAM_HELP } from './commands/upstream.ts';
 import { TENANT_HELP } from './tenant/tenant-args.ts';
 
 /** What `reelay --help` prints. */
@@ -16,6 +17,8 @@ commands:
   status <id>          print a generation's status record as JSON
   tenant list          print every tenant: weight, cap, paused, queued, in flight, spend
   tenant show|set <n>  print a tenant, or change its weight, cap, budget or pause (tenant --help)
+  upstream status|pause|resume
+                       the upstream pause: account failures pause submission (upstream --help)
 
 Configuration comes from environment variables: see README.md or .env.example.`;
 
@@ -58,6 +61,7 @@ SIM_* variables set its behaviour (README.md); GET/POST /_sim/config changes it 
 Prints the generation's status record as JSON; exits 1 when there is none.
 ${CONFIG}`,
   tenant: TENANT_HELP,
+  upstream: UPSTREAM_HELP,
 };
 
 /** Commands that take no arguments: anything given them is a mistake, not an option to ignore. */

@@ -66,6 +66,7 @@ describe('admin endpoints', () => {
       downloadsCut: 0,
       rateLimited: 0,
       serverErrors: 0,
+      accountRefusals: 0,
       tasks: { running: 0, completed: 0, failed: 0 },
     });
     expect(sim.config().failRate).toBe(0);

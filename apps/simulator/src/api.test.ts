@@ -110,6 +110,16 @@ describe('answerCreate / answerPoll', () => {
     expect(statsOf(state).creates).toBe(1);
   });
 
+  it('accountState refuses every create as the upstream refuses an account, and makes nothing', () => {
+    const { state, create } = setup({ accountState: 'no_balance' });
+    expect(create()).toMatchObject({ status: 403, body: { message: 'insufficient balance or permission' } });
+    state.config = { ...state.config, accountState: 'arrearage' };
+    expect(create()).toMatchObject({ status: 400, body: { code: 'Arrearage' } });
+    expect(statsOf(state)).toMatchObject({ creates: 0, accountRefusals: 2 });
+    state.config = { ...state.config, accountState: 'ok' };
+    expect(create().status).toBe(200);
+  });
+
   it('lostCreateReplyRate: makes and counts the task, then answers 5xx', () => {
     const { state, create } = setup({ lostCreateReplyRate: 1 });
     const reply = create();

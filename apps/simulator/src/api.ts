@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { checkCreateBody } from './create-request.ts';
 import {
   type ApiReply,
+  accountRefusal,
   invalidParameter,
   rateLimited,
   serverError,
@@ -65,6 +66,10 @@ export function answerCreate(state: SimulatorState, request: CreateRequest): Api
   const requestId = nextRequestId(state);
   const refused = gate(state, request.authorization, requestId);
   if (refused) return refused;
+  if (state.config.accountState !== 'ok') {
+    state.counts.accountRefusals++;
+    return accountRefusal(state.config.accountState, requestId);
+  }
   if (state.config.rejectCreates > 0) {
     state.config = { ...state.config, rejectCreates: state.config.rejectCreates - 1 };
     return invalidParameter('The request parameter is invalid (simulated rejection).', requestId);

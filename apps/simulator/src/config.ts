@@ -57,6 +57,12 @@ const fields = {
   videoContentLength: z.boolean(),
   /** Pad each task's video to this many bytes; 0 = natural size (~13 KB). @defaultValue 0 */
   videoBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  /**
+   * The account cannot create tasks: every create is refused as the upstream refuses an account
+   * (`no_balance`: Vtrix's 403 "insufficient balance or permission"; `arrearage`: DashScope's
+   * HTTP 400 `Arrearage`), while polls of tasks already made still answer. @defaultValue 'ok'
+   */
+  accountState: z.enum(['ok', 'no_balance', 'arrearage']),
   /** The next N creates get 400 InvalidParameter; counts down. @defaultValue 0 */
   rejectCreates: nonNegativeInt,
   /**
@@ -105,6 +111,7 @@ export const defaultConfig: Readonly<SimulatorConfig> = Object.freeze({
   videoOrigin: undefined,
   videoContentLength: true,
   videoBytes: 0,
+  accountState: 'ok',
   rejectCreates: 0,
   lostCreateReplyRate: 0,
 });

@@ -30,6 +30,20 @@ export function unauthorized(requestId: string): ApiReply {
   };
 }
 
+/** An account that cannot create: Vtrix's 403 (no balance or permission) or DashScope's 400 Arrearage. */
+export function accountRefusal(state: 'no_balance' | 'arrearage', requestId: string): ApiReply {
+  return state === 'arrearage'
+    ? {
+        status: 400,
+        body: {
+          code: 'Arrearage',
+          message: 'Access denied, please make sure your account is in good standing.',
+          request_id: requestId,
+        },
+      }
+    : { status: 403, body: { message: 'insufficient balance or permission', request_id: requestId } };
+}
+
 export function invalidParameter(message: string, requestId: string): ApiReply {
   return { status: 400, body: { code: 'InvalidParameter', message, request_id: requestId } };
 }

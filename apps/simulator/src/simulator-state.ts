@@ -46,6 +46,8 @@ export interface SimulatorState {
     downloadsCut: number;
     rateLimited: number;
     serverErrors: number;
+    /** Creates refused for the account (accountState). */
+    accountRefusals: number;
   };
   requestSeq: number;
 }
@@ -64,6 +66,7 @@ const zeroCounts = () => ({
   downloadsCut: 0,
   rateLimited: 0,
   serverErrors: 0,
+  accountRefusals: 0,
 });
 
 export function createState(options: StateOptions): SimulatorState {

@@ -11,6 +11,7 @@ import type {
 import type { VtrixClient } from '@reelay/vtrix';
 import type { DeliveryPolicy, WebhookSender } from '@reelay/webhooks';
 import type { Dispatcher } from 'undici';
+import type { UpstreamGate } from './upstream-gate.ts';
 
 export type S3Target = { client: S3Client; bucket: string; keyPrefix: string; partSizeBytes: number };
 
@@ -36,6 +37,8 @@ export type StageDeps = {
   webhook: { sender: WebhookSender; secrets: string[]; policy: DeliveryPolicy; presignTtlS: number };
   poll: PollSchedule;
   maxInFlight: number;
+  /** The upstream pause (circuit breaker): account failures pause every submit but one probe. */
+  upstream: UpstreamGate;
   /** What a submit does after an unanswered create: create again (may bill twice) or fail. */
   uncertainSubmit: 'resubmit' | 'fail';
   log: Logger;

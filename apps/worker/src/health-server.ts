@@ -56,7 +56,14 @@ export async function startHealthServer(opts: {
     }
     if (path === '/metrics') {
       // Each read keeps its last values when Redis fails it: the scrape still answers.
-      Promise.all([readDepths().catch(() => {}), metrics.collectTenants(opts.redis, prefix).catch(() => {})])
+      Promise.all([
+        readDepths().catch(() => {}),
+        metrics.collectTenants(opts.redis, prefix).catch(() => {}),
+        opts.redis
+          .exists(`${prefix}:upstream:pause`)
+          .then((n) => metrics.upstreamPaused.set(n))
+          .catch(() => {}),
+      ])
         .then(() => opts.metrics.registry.metrics())
         .then(
           (text) => reply(200, text, opts.metrics.registry.contentType),

@@ -4,6 +4,7 @@ import {
   createMetrics,
   createQueues,
   createStatusStore,
+  createUpstreamPause,
   type Logger,
   type ReelayConfig,
 } from '@reelay/core';
@@ -13,6 +14,7 @@ import type { Redis } from 'ioredis';
 import type { StageDeps } from './deps.ts';
 import { instrumentVtrix } from './instrumented-vtrix.ts';
 import { createS3Client } from './s3-client.ts';
+import { createUpstreamGate } from './upstream-gate.ts';
 import { createVideoDownloads } from './video-downloads.ts';
 import { deliveryPolicy } from './worker-config.ts';
 
@@ -77,6 +79,11 @@ export function createStageDeps(
     poll: config.poll,
     maxInFlight: config.submit.maxInFlight,
     uncertainSubmit: config.submit.uncertain,
+    upstream: createUpstreamGate(
+      createUpstreamPause(redis, { prefix: config.prefix, now }),
+      config.submit.pauseProbeMs,
+      now,
+    ),
     log,
     now,
     random,

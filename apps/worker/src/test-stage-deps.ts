@@ -20,6 +20,7 @@ import {
   type PollSchedule,
   type StageQueues,
   type StatusStore,
+  type UpstreamPause,
 } from '@reelay/core';
 import type { CreatedTask, VtrixClient, VtrixTask } from '@reelay/vtrix';
 import {
@@ -96,6 +97,9 @@ export type FakeOptions = {
   partSizeBytes?: number;
   maxVideoBytes?: number;
   uncertainSubmit?: StageDeps['uncertainSubmit'];
+  /** The upstream pause the submit sees (default: none), and whether this caller wins the probe. */
+  upstreamPause?: UpstreamPause | undefined;
+  probeWon?: boolean;
   maxInFlight?: number;
   poll?: PollSchedule;
   now?: number;
@@ -217,6 +221,29 @@ export function fakeStageDeps(over: FakeOptions = {}) {
     },
   });
 
+  // The upstream pause, in memory: what the submit asked and changed is in `pauseCalls`.
+  let pauseState: UpstreamPause | undefined = over.upstreamPause;
+  const pauseCalls: string[] = [];
+  const upstream: StageDeps['upstream'] = {
+    probeMs: 60_000,
+    current: async () => pauseState,
+    claimProbe: async () => {
+      pauseCalls.push('claimProbe');
+      return over.probeWon ?? false;
+    },
+    probeWaitMs: async () => 30_000,
+    pause: async (p) => {
+      pauseCalls.push(`pause ${p.code}`);
+      pauseState = { ...p, since: NOW };
+    },
+    resume: async () => {
+      pauseCalls.push('resume');
+      const was = pauseState !== undefined;
+      pauseState = undefined;
+      return was;
+    },
+  };
+
   const deps: StageDeps = {
     store,
     batches,
@@ -240,6 +267,7 @@ export function fakeStageDeps(over: FakeOptions = {}) {
     poll: over.poll ?? TEST_POLL_SCHEDULE,
     maxInFlight: over.maxInFlight ?? 4,
     uncertainSubmit: over.uncertainSubmit ?? 'resubmit',
+    upstream,
     log: createLogger({ level: 'silent' }),
     metrics: createMetrics({ defaultMetrics: false }),
     now: () => over.now ?? NOW,
@@ -254,6 +282,8 @@ export function fakeStageDeps(over: FakeOptions = {}) {
     verbs: () => calls.map((c) => c.verb),
     /** The arguments of each call of one verb, in order. */
     argsOf: (name: Verb) => calls.filter((c) => c.verb === name).map((c) => c.args),
+    /** The submit's calls on the upstream pause, in order. */
+    pauseCalls,
     /** Every read of the store, with its options. */
     storeReads,
     rateLimits,

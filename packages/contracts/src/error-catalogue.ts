@@ -80,6 +80,11 @@ export const ERRORS = {
     resumable: true,
     meaning: 'Vtrix asked to try again later',
   },
+  REELAY_UPSTREAM_PAUSED: {
+    kind: 'transient',
+    resumable: false,
+    meaning: 'an operator paused submission to the upstream (reelay upstream pause); generations wait',
+  },
   REELAY_UPSTREAM_SERVER_ERROR: { kind: 'transient', resumable: true, meaning: 'Vtrix server error' },
   REELAY_UPSTREAM_NETWORK: { kind: 'transient', resumable: true, meaning: 'network error talking to Vtrix' },
   REELAY_UPSTREAM_TIMEOUT: { kind: 'transient', resumable: true, meaning: 'Vtrix did not answer in time' },

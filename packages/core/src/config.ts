@@ -119,6 +119,8 @@ export const EnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(30_000, 0),
   LOCK_DURATION_MS: int(30_000, 1_000),
   STALLED_INTERVAL_MS: int(30_000, 1_000),
+  // How often one submission probes a paused upstream (account failure) to see if it works again.
+  UPSTREAM_PAUSE_PROBE_MS: int(60_000, 100, 86_400_000),
   SUBMIT_UNCERTAIN: z.enum(['resubmit', 'fail'], { error: 'must be resubmit or fail' }).default('resubmit'),
   SUBMIT_ATTEMPTS: int(8, 1, 100),
   POLL_ATTEMPTS: int(5, 1, 100),
@@ -200,6 +202,8 @@ function toConfig(e: Env) {
       /** The most generations granted a slot whose submit has not started (the tenant gate). */
       grantAhead: e.GRANT_AHEAD,
       uncertain: e.SUBMIT_UNCERTAIN,
+      /** While the upstream is paused (an account failure), one submit probes it this often. */
+      pauseProbeMs: e.UPSTREAM_PAUSE_PROBE_MS,
     },
     concurrency: {
       submit: e.SUBMIT_CONCURRENCY,

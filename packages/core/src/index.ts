@@ -64,3 +64,4 @@ export {
   type StageRetry,
   WEBHOOK_BACKOFF,
 } from './topology.ts';
+export { createUpstreamPause, type UpstreamPause, type UpstreamPauseStore } from './upstream-pause.ts';

@@ -72,6 +72,11 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       labelNames: ['code'],
       registers,
     }),
+    upstreamPaused: new Gauge({
+      name: 'reelay_upstream_paused',
+      help: '1 while submission to the upstream is paused (an account failure, or an operator); read at scrape time',
+      registers,
+    }),
     uncertainSubmits: new Counter({
       name: 'reelay_submit_uncertain_total',
       help: 'Creates retried after an unanswered create: possible second upstream task',

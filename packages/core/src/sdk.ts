@@ -24,3 +24,4 @@ export {
 } from './status-store.ts';
 export { createTenantStore, type TenantRepair, type TenantStore, toTenantFields } from './tenant-store.ts';
 export type { StageRetry } from './topology.ts';
+export { createUpstreamPause, type UpstreamPause, type UpstreamPauseStore } from './upstream-pause.ts';

@@ -34,6 +34,7 @@ import {
   createRedis,
   createStatusStore,
   createTenantStore,
+  createUpstreamPause,
   DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
   type NewGeneration,
   type RetryFailedResult,
@@ -45,6 +46,7 @@ import {
   type TenantRepair,
   toStatus,
   toTenantFields,
+  type UpstreamPauseStore,
 } from '@reelay/core/sdk';
 import type { Redis } from 'ioredis';
 import { type BatchItem, newBatch, parsePage, readBatch, replayedBatch, validateBatch } from './batches.ts';
@@ -103,6 +105,8 @@ export type ProducerOps = {
   ping(): Promise<string>;
   /** Repairs a tenant's counters from its records (`reelay tenant reconcile`). */
   reconcileTenant(name: string): Promise<TenantRepair>;
+  /** The upstream pause (circuit breaker): `reelay upstream status | pause | resume`, the dashboard's banner. */
+  upstream: UpstreamPauseStore;
   /** Batches, with the bookkeeping the dashboard shows (delivery, round). */
   batches: BatchStore;
   /** The dashboard's action: retries each failed member's failing job (it resumes where it failed). */
@@ -346,6 +350,7 @@ export function createProducer(opts: ProducerOptions = {}): Producer {
 
     ops: {
       store,
+      upstream: createUpstreamPause(redis, { prefix }),
       batches,
       retryFailedMembers: (batchId: string) => retryFailedMembers(redis, batches, queues, batchId),
       queues,

@@ -1,3 +1,4 @@
+export { isAccountFailure } from './account-failure.ts';
 export {
   classifyHttpFailure,
   codeForStatus,

@@ -251,3 +251,72 @@ describe('processSubmit', () => {
     }
   });
 });
+
+describe('processSubmit and the upstream pause', () => {
+  const autoPause = {
+    reason: 'the upstream answered 401',
+    code: 'REELAY_UPSTREAM_UNAUTHORIZED',
+    since: 1,
+    by: 'auto' as const,
+  };
+
+  it('an account failure pauses submission and puts the job back: the generation is not failed', async () => {
+    const unauthorized = new VtrixError('REELAY_UPSTREAM_UNAUTHORIZED', {
+      httpStatus: 401,
+      upstreamCode: 'InvalidApiKey',
+    });
+    const { fake, delayed, result } = run({ record: queued, creates: [unauthorized] });
+    await expect(result).rejects.toBeInstanceOf(DelayedError);
+    expect(fake.pauseCalls).toEqual(['pause REELAY_UPSTREAM_UNAUTHORIZED']);
+    expect(fake.verbs()).toEqual(['resume', 'startSubmit', 'createAnswered']);
+    expect(delayed).toEqual([{ timestamp: NOW + 60_000, token: undefined }]);
+  });
+
+  it("DashScope's Arrearage pauses as a 400; a plain 400 fails the generation as before", async () => {
+    const arrearage = new VtrixError('REELAY_UPSTREAM_BAD_REQUEST', {
+      httpStatus: 400,
+      upstreamCode: 'Arrearage',
+    });
+    const a = run({ record: queued, creates: [arrearage] });
+    await expect(a.result).rejects.toBeInstanceOf(DelayedError);
+    expect(a.fake.pauseCalls).toEqual(['pause REELAY_UPSTREAM_BAD_REQUEST']);
+    const invalid = new VtrixError('REELAY_UPSTREAM_BAD_REQUEST', {
+      httpStatus: 400,
+      upstreamCode: 'InvalidParameter',
+    });
+    const b = run({ record: queued, creates: [invalid] });
+    await expect(b.result).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(b.fake.pauseCalls).toEqual([]);
+    expect(b.fake.verbs()).toContain('fail');
+  });
+
+  it('while paused, a submit that does not win the probe waits without creating or taking a slot', async () => {
+    const { fake, delayed, result } = run({ record: queued, upstreamPause: autoPause, probeWon: false });
+    await expect(result).rejects.toBeInstanceOf(DelayedError);
+    expect(fake.creates).toEqual([]);
+    expect(fake.verbs()).toEqual(['resume']);
+    expect(delayed).toEqual([{ timestamp: NOW + 30_000, token: undefined }]);
+  });
+
+  it('the probe creates; its success resumes submission for every worker', async () => {
+    const { fake, result } = run({
+      record: queued,
+      upstreamPause: autoPause,
+      probeWon: true,
+      creates: [created('task_p')],
+    });
+    await expect(result).resolves.toBe('task task_p created');
+    expect(fake.pauseCalls).toEqual(['claimProbe', 'resume']);
+  });
+
+  it("an operator's pause is never probed", async () => {
+    const { fake, result } = run({
+      record: queued,
+      upstreamPause: { ...autoPause, by: 'operator' },
+      probeWon: true,
+    });
+    await expect(result).rejects.toBeInstanceOf(DelayedError);
+    expect(fake.pauseCalls).toEqual([]);
+    expect(fake.creates).toEqual([]);
+  });
+});

@@ -6,9 +6,12 @@
  * - a task id already recorded means polling resumes, never a second create.
  * Waits without burning an attempt while every slot is taken or another run is mid-create (this
  * job is delayed); a 429 pauses the whole queue (the stage runner). Final upstream errors → failed.
+ * An account failure (bad key, no balance, no permission) fails nothing: it pauses submission in
+ * every worker (the upstream pause); while paused, submits wait, and one per
+ * UPSTREAM_PAUSE_PROBE_MS creates as a probe whose success resumes everything.
  */
 import type { SubmitJob } from '@reelay/contracts';
-import { isVtrixError } from '@reelay/vtrix';
+import { isAccountFailure, isVtrixError } from '@reelay/vtrix';
 import { DelayedError, type Job } from 'bullmq';
 import type { StageDeps } from '../deps.ts';
 import { runStage } from '../run-stage.ts';
@@ -46,6 +49,18 @@ export function processSubmit(job: Job<SubmitJob>, deps: StageDeps, token?: stri
         'an earlier create got no answer; creating again may bill a second upstream task',
       );
     }
+    // The upstream is paused: wait (no attempt spent, the generation keeps its place), unless this
+    // run wins the probe of an automatic pause.
+    // An operator's pause is never probed: only the operator resumes it.
+    const paused = await deps.upstream.current();
+    if (paused && (paused.by === 'operator' || !(await deps.upstream.claimProbe()))) {
+      const wait = Math.min(deps.upstream.probeMs, Math.max(SLOT_WAIT_MS, await deps.upstream.probeWaitMs()));
+      await job.moveToDelayed(deps.now() + wait, token);
+      throw new DelayedError();
+    }
+    if (paused)
+      deps.log.info({ generationId: id, code: paused.code }, 'probing the paused upstream with this submit');
+
     const started = await deps.lifecycle.startSubmit(record, deps.maxInFlight);
     if (!started.ok) {
       if ('repaired' in started) return started.repaired;
@@ -65,8 +80,29 @@ export function processSubmit(job: Job<SubmitJob>, deps: StageDeps, token?: stri
       // task most likely exists) stay uncertain.
       if (isVtrixError(e) && e.httpStatus !== undefined && e.httpStatus >= 400 && e.httpStatus < 500)
         await deps.lifecycle.createAnswered(id);
+      if (isVtrixError(e) && isAccountFailure(e.httpStatus, e.upstreamCode)) {
+        // Every create would fail the same way: pause submission instead of failing each
+        // generation; this one waits like the rest and goes when a probe succeeds.
+        await deps.upstream.pause({
+          by: 'auto',
+          code: e.code,
+          reason: `the upstream answered ${e.httpStatus}${e.upstreamCode ? ` ${e.upstreamCode}` : ''}: ${e.message}`,
+        });
+        deps.metrics.upstreamAlerts.inc({ code: e.code });
+        deps.log.error(
+          { generationId: id, code: e.code, httpStatus: e.httpStatus, upstreamCode: e.upstreamCode },
+          `upstream account failure: submission paused in every worker (one probe every ${deps.upstream.probeMs} ms); operator attention needed`,
+        );
+        await job.moveToDelayed(deps.now() + deps.upstream.probeMs, token);
+        throw new DelayedError();
+      }
       throw e;
     }
+    if (paused && (await deps.upstream.resume()))
+      deps.log.warn(
+        { generationId: id, pausedSince: paused.since },
+        'upstream probe succeeded: submission resumed',
+      );
 
     const running = await deps.lifecycle.taskCreated(record, taskId);
     if (!running.ok) {
