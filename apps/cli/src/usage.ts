@@ -1,3 +1,4 @@
+import { BATCH_HELP } from './batch/batch-args.ts';
 import { TENANT_HELP } from './tenant/tenant-args.ts';
 
 /** What `reelay --help` prints. */
@@ -16,6 +17,10 @@ commands:
   status <id>          print a generation's status record as JSON
   tenant list          print every tenant: weight, cap, paused, queued, in flight, spend
   tenant show|set <n>  print a tenant, or change its weight, cap, budget or pause (tenant --help)
+  batch create <file>  enqueue a batch from a JSON Lines file (one item a line); prints its id
+  batch status|cancel <id>
+                       print a batch's counts, cost and results file (--watch: a live progress
+                       bar on a terminal), or cancel it (batch --help)
 
 Configuration comes from environment variables: see README.md or .env.example.`;
 
@@ -58,6 +63,7 @@ SIM_* variables set its behaviour (README.md); GET/POST /_sim/config changes it 
 Prints the generation's status record as JSON; exits 1 when there is none.
 ${CONFIG}`,
   tenant: TENANT_HELP,
+  batch: BATCH_HELP,
 };
 
 /** Commands that take no arguments: anything given them is a mistake, not an option to ignore. */
