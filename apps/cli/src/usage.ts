@@ -45,7 +45,7 @@ Needs S3_BUCKET and VTRIX_API_KEY (unless VTRIX_BASE_URL is a local simulator), 
 WEBHOOK_SIGNING_SECRET to send webhooks; serves /metrics, /healthz, /readyz on METRICS_PORT.
 ${CONFIG}`,
   dashboard: `usage: reelay dashboard
-Serves bull-board over the stage queues, a find-a-generation page and the tenants on
+Serves bull-board over the stage queues, a find-a-generation page, the tenants and the batches on
 HOST:DASHBOARD_PORT (127.0.0.1:3000) until SIGTERM/SIGINT. Needs DASHBOARD_USER and
 DASHBOARD_PASSWORD unless bound to loopback or DASHBOARD_TRUST_PROXY_AUTH=true.
 ${CONFIG}`,

@@ -4,7 +4,7 @@ import { isBatchId } from '@reelay/contracts';
 export const BATCH_HELP = `usage: reelay batch create <file.jsonl> [--tenant T] [--webhook-url URL] [--idempotency-key K] [--json]
        reelay batch status <batch id> [--watch] [--json]
        reelay batch cancel <batch id> [--json]
-Creates, follows and cancels batches (see README.md, "Batches").
+Creates, follows and cancels batches (README.md, "Running each part").
 create   reads one item per line of the file (- for stdin): { "request": {...}, "options": {...} }
          or a bare request object; blank lines are skipped. Every line is checked first: a bad
          line is named with its number and field, exits 2 and nothing is enqueued. Prints the

@@ -134,7 +134,12 @@ describe('reelay batch, against Redis', () => {
       { input: { prompt: 'x', media: [] } },
       { request: request('y'), options: { tenant: 'other' } },
     ]);
-    const r = await reelay('create', path);
+    // In parallel: each case is a process start.
+    const [r, json, flag] = await Promise.all([
+      reelay('create', path),
+      reelay('create', await file('json.jsonl', [request('a'), '{"request": '])),
+      reelay('create', await file('one.jsonl', [request('a')]), '--webhook-url', 'nope'),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`reelay batch: ${path}: line 2: request.input.media: `);
@@ -142,27 +147,41 @@ describe('reelay batch, against Redis', () => {
     expect(r.stderr).toContain(`reelay batch: ${path}: line 5: options.tenant: is set on the batch`);
     expect(r.stderr).toContain('nothing was enqueued');
     expect(r.stderr).not.toMatch(/line 1:/);
-
-    const json = await reelay('create', await file('json.jsonl', [request('a'), '{"request": ']));
     expect(json.code).toBe(2);
     expect(json.stderr).toMatch(/line 2: not valid JSON/);
-
-    const flag = await reelay('create', await file('one.jsonl', [request('a')]), '--webhook-url', 'nope');
     expect(flag.code).toBe(2);
     expect(flag.stderr).toContain('reelay batch: --webhook-url: must be an absolute URL');
     expect(await keys()).toEqual(before);
   });
 
+  it("refuses a batch the tenant's budget cannot hold: exit 1, nothing enqueued", async () => {
+    await producer.setTenant('thrifty', { budget: { limitUsd: 0, period: 'total' } });
+    const before = await keys();
+    const r = await reelay(
+      'create',
+      await file('two.jsonl', [request('a'), request('b')]),
+      '--tenant',
+      'thrifty',
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^reelay batch: .*; nothing was enqueued\n$/);
+    expect(await keys()).toEqual(before);
+  });
+
   it('refuses bad arguments with the usage, and says when a batch is unknown', async () => {
-    const r = await reelay('status', 'gen_01jd8x3k4m5n6p7q8r9s0t1v2w');
+    const unknownId = 'bat_00000000000000000000000000';
+    const [r, missing, cancel, nofile] = await Promise.all([
+      reelay('status', 'gen_01jd8x3k4m5n6p7q8r9s0t1v2w'),
+      reelay('status', unknownId),
+      reelay('cancel', unknownId),
+      reelay('create', join(dir, 'absent.jsonl')),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("reelay batch: <batch id> 'gen_01jd8x3k4m5n6p7q8r9s0t1v2w': must be bat_");
     expect(r.stderr).toContain('usage: reelay batch create');
-    const missing = await reelay('status', 'bat_00000000000000000000000000');
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toBe('reelay batch: no batch bat_00000000000000000000000000\n');
-    expect((await reelay('cancel', 'bat_00000000000000000000000000')).code).toBe(1);
-    const nofile = await reelay('create', join(dir, 'absent.jsonl'));
+    expect(missing.stderr).toBe(`reelay batch: no batch ${unknownId}\n`);
+    expect(cancel.code).toBe(1);
     expect(nofile.code).toBe(2);
     expect(nofile.stderr).toContain('could not read');
   });
