@@ -33,6 +33,11 @@ describe('routeArgs', () => {
       code: 0,
     });
     expect(route('status', '--help')).toMatchObject({ text: COMMAND_HELP.status, code: 0 });
+    expect(route('batch', 'create', 'items.jsonl', '-h')).toMatchObject({
+      text: COMMAND_HELP.batch,
+      code: 0,
+    });
+    expect(COMMAND_HELP.batch).toMatch(/^usage: reelay batch create <file\.jsonl>/);
     expect(route('help', 'worker')).toMatchObject({ text: COMMAND_HELP.worker, to: 'stdout', code: 0 });
   });
 

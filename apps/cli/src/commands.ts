@@ -11,5 +11,6 @@ export const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   enqueue: async () => (await import('./commands/enqueue.ts')).runEnqueue,
   status: async () => (await import('./commands/status.ts')).runStatus,
   tenant: async () => (await import('./commands/tenant.ts')).runTenant,
+  batch: async () => (await import('./commands/batch.ts')).runBatch,
   upstream: async () => (await import('./commands/upstream.ts')).runUpstream,
 };

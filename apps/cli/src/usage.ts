@@ -1,3 +1,4 @@
+import { BATCH_HELP } from './batch/batch-args.ts';
 import { UPSTREAM_HELP } from './commands/upstream.ts';
 import { TENANT_HELP } from './tenant/tenant-args.ts';
 
@@ -17,6 +18,10 @@ commands:
   status <id>          print a generation's status record as JSON
   tenant list          print every tenant: weight, cap, paused, queued, in flight, spend
   tenant show|set <n>  print a tenant, or change its weight, cap, budget or pause (tenant --help)
+  batch create <file>  enqueue a batch from a JSON Lines file (one item a line); prints its id
+  batch status|cancel <id>
+                       print a batch's counts, cost and results file (--watch: a live progress
+                       bar on a terminal), or cancel it (batch --help)
   upstream status|pause|resume
                        the upstream pause: account failures pause submission (upstream --help)
 
@@ -43,7 +48,7 @@ Needs S3_BUCKET and VTRIX_API_KEY (unless VTRIX_BASE_URL is a local simulator), 
 WEBHOOK_SIGNING_SECRET to send webhooks; serves /metrics, /healthz, /readyz on METRICS_PORT.
 ${CONFIG}`,
   dashboard: `usage: reelay dashboard
-Serves bull-board over the stage queues, a find-a-generation page and the tenants on
+Serves bull-board over the stage queues, a find-a-generation page, the tenants and the batches on
 HOST:DASHBOARD_PORT (127.0.0.1:3000) until SIGTERM/SIGINT. Needs DASHBOARD_USER and
 DASHBOARD_PASSWORD unless bound to loopback or DASHBOARD_TRUST_PROXY_AUTH=true.
 ${CONFIG}`,
@@ -61,6 +66,7 @@ SIM_* variables set its behaviour (README.md); GET/POST /_sim/config changes it 
 Prints the generation's status record as JSON; exits 1 when there is none.
 ${CONFIG}`,
   tenant: TENANT_HELP,
+  batch: BATCH_HELP,
   upstream: UPSTREAM_HELP,
 };
 

@@ -34,7 +34,7 @@ export function boardPlugin(
   queues: StageQueues,
   basePath: string,
   logger?: Logger,
-  opts: { tenantsPage?: boolean } = {},
+  opts: { tenantsPage?: boolean; batchesPage?: boolean } = {},
 ): FastifyPluginCallback {
   const server = new FastifyAdapter();
   server.setBasePath(basePath || '/');
@@ -48,6 +48,7 @@ export function boardPlugin(
         miscLinks: [
           { text: 'Find a generation', url: boardUrls.find(basePath) },
           ...(opts.tenantsPage ? [{ text: 'Tenants', url: boardUrls.tenants(basePath) }] : []),
+          ...(opts.batchesPage ? [{ text: 'Batches', url: boardUrls.batches(basePath) }] : []),
         ],
       },
       handlerHooks: {

@@ -83,7 +83,7 @@ describe('authentication', () => {
 });
 
 describe('the board', () => {
-  it('shows the four stage queues with retries of failed jobs only and links to the find and tenants pages', async () => {
+  it('shows the four stage queues with retries of failed jobs only and links to the find, tenants and batches pages', async () => {
     const res = await f.app.inject({ method: 'GET', url: '/api/queues', headers: OK });
     const queues = res.json().queues as Array<{
       name: string;
@@ -101,7 +101,7 @@ describe('the board', () => {
     ]);
     const page = await f.app.inject({ method: 'GET', url: '/', headers: OK });
     expect(page.body).toContain(
-      '"miscLinks":[{"text":"Find a generation","url":"/find"},{"text":"Tenants","url":"/tenants"}]',
+      '"miscLinks":[{"text":"Find a generation","url":"/find"},{"text":"Tenants","url":"/tenants"},{"text":"Batches","url":"/batches"}]',
     );
   });
 

@@ -9,6 +9,7 @@ import Fastify, {
 } from 'fastify';
 import type { DashboardAuth } from './auth-mode.ts';
 import { basicAuthMatches, WWW_AUTHENTICATE } from './basic-auth.ts';
+import { type BatchAdmin, batchRoutes } from './batch-routes.ts';
 import { boardPlugin } from './board.ts';
 import { findRoutes } from './find-routes.ts';
 import { createFormTokens } from './form-guard.ts';
@@ -22,7 +23,9 @@ export type DashboardOptions = {
   store?: StatusStore;
   /** The tenants page's reads and Pause/Resume. @defaultValue the producer (no page without either) */
   tenants?: TenantAdmin;
-  /** Where queues, store and tenants come from when they are not given. */
+  /** The batch pages' reads and "Retry failed members". @defaultValue the producer's ops (no pages without either) */
+  batches?: BatchAdmin;
+  /** Where queues, store, tenants and batches come from when they are not given. */
   producer?: Producer;
   auth: DashboardAuth;
   logger: Logger;
@@ -33,14 +36,15 @@ export type DashboardOptions = {
 /**
  * The operators' dashboard as a fastify instance (not listening: call `listen`, or `inject` in
  * tests): bull-board over the four stage queues at `<base>/`, and "find a generation" at
- * `<base>/find`, and the tenants page at `<base>/tenants`. One onRequest hook at the root guards
- * every route — bull-board's pages, API and static files, the find and tenants pages, the tenant
- * actions, and the 404 handler.
+ * `<base>/find`, the tenants page at `<base>/tenants`, and the batches at `<base>/batches`. One
+ * onRequest hook at the root guards every route — bull-board's pages, API and static files, the
+ * find, tenants and batch pages, the tenant and batch actions, and the 404 handler.
  */
 export function createDashboard(opts: DashboardOptions): FastifyInstance {
   const queues = opts.queues ?? opts.producer?.ops.queues;
   const store = opts.store ?? opts.producer?.ops.store;
   const tenants = opts.tenants ?? opts.producer;
+  const batches = opts.batches ?? opts.producer?.ops;
   if (!queues || !store) throw new TypeError('createDashboard: pass queues and store, or a producer');
   const basePath = normalizeBasePath(opts.basePath);
   const app = Fastify({
@@ -55,11 +59,16 @@ export function createDashboard(opts: DashboardOptions): FastifyInstance {
   });
   const prefix = basePath ? { prefix: basePath } : {};
   const tenantsPage = tenants !== undefined;
-  app.register(boardPlugin(queues, basePath, opts.logger, { tenantsPage }), prefix);
-  app.register(findRoutes({ queues, store, basePath, tenantsPage }), prefix);
+  const batchesPage = batches !== undefined;
+  // One secret for every form of this dashboard: a token names its action and target.
+  const tokens = createFormTokens();
+  app.register(boardPlugin(queues, basePath, opts.logger, { tenantsPage, batchesPage }), prefix);
+  app.register(findRoutes({ queues, store, basePath, tenantsPage, batchesPage }), prefix);
   if (tenants)
+    app.register(tenantRoutes({ tenants, basePath, tokens, logger: opts.logger, batchesPage }), prefix);
+  if (batches)
     app.register(
-      tenantRoutes({ tenants, basePath, tokens: createFormTokens(), logger: opts.logger }),
+      batchRoutes({ admin: batches, basePath, tokens, nav: { tenants: tenantsPage }, logger: opts.logger }),
       prefix,
     );
   return app;

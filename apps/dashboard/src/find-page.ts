@@ -11,7 +11,7 @@ import { layout, pageNav } from './page-layout.ts';
 export function findPage(
   result: FindResult | undefined,
   basePath: string,
-  opts: { tenants?: boolean } = {},
+  opts: { tenants?: boolean; batches?: boolean } = {},
 ): string {
   const query = result?.query ?? '';
   const body = !result
@@ -26,7 +26,7 @@ export function findPage(
     html`
 <header>
   <h1>Reelay · find a generation</h1>
-  ${pageNav(basePath, { tenants: opts.tenants ?? false })}
+  ${pageNav(basePath, { tenants: opts.tenants ?? false, batches: opts.batches ?? false })}
 </header>
 <form method="get" action="${boardUrls.find(basePath)}" role="search">
   <input type="search" name="q" value="${query}" placeholder="gen_… or idempotency key" aria-label="Generation id or idempotency key" autofocus required maxlength="255">

@@ -9,7 +9,9 @@ type FindQuery = { Querystring: { q?: string | string[] } };
  * `<base>/find?q=` (HTML) and `<base>/find.json?q=` (JSON): a generation by id or idempotency
  * key, its status record redacted, and links to its jobs in bull-board.
  */
-export function findRoutes(deps: FindDeps & { tenantsPage?: boolean }): FastifyPluginAsync {
+export function findRoutes(
+  deps: FindDeps & { tenantsPage?: boolean; batchesPage?: boolean },
+): FastifyPluginAsync {
   return async (app) => {
     app.get<FindQuery>('/find', async (req, reply) => {
       const q = firstOf(req.query.q);
@@ -19,7 +21,12 @@ export function findRoutes(deps: FindDeps & { tenantsPage?: boolean }): FastifyP
         .header('cache-control', 'no-store')
         .header('content-security-policy', PAGE_CSP)
         .type('text/html; charset=utf-8')
-        .send(findPage(result, deps.basePath, { tenants: deps.tenantsPage ?? false }));
+        .send(
+          findPage(result, deps.basePath, {
+            tenants: deps.tenantsPage ?? false,
+            batches: deps.batchesPage ?? false,
+          }),
+        );
     });
 
     app.get<FindQuery>('/find.json', async (req, reply) => {

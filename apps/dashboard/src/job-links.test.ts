@@ -44,3 +44,15 @@ describe('normalizeBasePath', () => {
     expect(normalizeBasePath(input)).toBe(out);
   });
 });
+
+describe('boardUrls for batches', () => {
+  it('names the list, a batch (with a page cursor), its JSON and its retry form', () => {
+    const id = 'bat_01jd8x3k4m5n6p7q8r9s0t1v2w';
+    expect(boardUrls.batches('/ops')).toBe('/ops/batches');
+    expect(boardUrls.batch('', id)).toBe(`/batches/${id}`);
+    expect(boardUrls.batch('/ops', id, '100')).toBe(`/ops/batches/${id}?cursor=100`);
+    expect(boardUrls.batchJson('/ops', id)).toBe(`/ops/batches/${id}.json`);
+    expect(boardUrls.batchRetryFailed('', id)).toBe(`/batches/${id}/retry-failed`);
+    expect(boardUrls.batch('', 'a/b?c')).toBe('/batches/a%2Fb%3Fc');
+  });
+});

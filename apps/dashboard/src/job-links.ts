@@ -37,4 +37,10 @@ export const boardUrls = {
   /** The dashboard's tenants page, and where its Pause and Resume forms post. */
   tenants: (base: string) => `${base}/tenants`,
   tenantAction: (base: string, action: 'pause' | 'resume') => `${base}/tenants/${action}`,
+  /** The recent batches, one batch's page (`?cursor=` for a later page of members), its JSON, and its retry form. */
+  batches: (base: string) => `${base}/batches`,
+  batch: (base: string, id: string, cursor?: string) =>
+    `${base}/batches/${encodeURIComponent(id)}${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`,
+  batchJson: (base: string, id: string) => `${base}/batches/${encodeURIComponent(id)}.json`,
+  batchRetryFailed: (base: string, id: string) => `${base}/batches/${encodeURIComponent(id)}/retry-failed`,
 };

@@ -5,11 +5,16 @@ import { boardUrls } from './job-links.ts';
 export const PAGE_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-/** Links between the dashboard's pages; the tenants page only where it is served. */
-export function pageNav(basePath: string, opts: { tenants: boolean; find?: boolean }): SafeHtml {
+/** Links between the dashboard's pages; the tenants and batches pages only where they are served. */
+export function pageNav(
+  basePath: string,
+  opts: { tenants: boolean; find?: boolean; batches?: boolean },
+): SafeHtml {
   return html`<nav><a href="${boardUrls.home(basePath)}">Queues board</a>${
     opts.find ? html`<a href="${boardUrls.find(basePath)}">Find a generation</a>` : ''
-  }${opts.tenants ? html`<a href="${boardUrls.tenants(basePath)}">Tenants</a>` : ''}</nav>`;
+  }${opts.tenants ? html`<a href="${boardUrls.tenants(basePath)}">Tenants</a>` : ''}${
+    opts.batches ? html`<a href="${boardUrls.batches(basePath)}">Batches</a>` : ''
+  }</nav>`;
 }
 
 /** A whole page: head, the shared style, and `content` (already escaped by `html`). */
@@ -50,4 +55,10 @@ code, pre { font-family: ui-monospace, monospace; font-size: .9em; } pre { margi
 .paused { display: inline-block; padding: 0 .5rem; border-radius: 999px; font-size: .85em; font-weight: 600; background: #fef0c7; color: #93370d; }
 .over { color: #d92d20; font-weight: 600; }
 nav a + a { margin-left: 1rem; }
+.bar { display: flex; height: .9rem; min-width: 8rem; border-radius: 999px; overflow: hidden; background: var(--line); }
+.bar span { display: block; height: 100%; }
+.bar .state-queued { background: #98a2b3; } .bar .state-submitting, .bar .state-running, .bar .state-copying { background: #2e90fa; }
+.bar .state-succeeded { background: #12b76a; } .bar .state-failed { background: #d92d20; } .bar .state-canceled { background: #f79009; }
+.batches td.num, .batches th.num, .counts td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.pager a + a { margin-left: 1rem; }
 `;

@@ -16,6 +16,8 @@ export type TenantRoutesDeps = {
   tokens: FormTokens;
   logger?: Logger;
   now?: () => number;
+  /** Whether the nav links to the batches page. */
+  batchesPage?: boolean;
 };
 
 type PageQuery = { Querystring: { done?: string; tenant?: string } };
@@ -53,6 +55,7 @@ export function tenantRoutes(deps: TenantRoutesDeps): FastifyPluginAsync {
             basePath: deps.basePath,
             token: (action, tenant) => deps.tokens.issue(tenantFormPurpose(action, tenant)),
             now: now(),
+            batches: deps.batchesPage ?? false,
             ...(notice ? { notice } : {}),
           }),
         );

@@ -15,6 +15,8 @@ export type TenantsPageOptions = {
   notice?: TenantNotice;
   /** When the figures were read (ms). */
   now: number;
+  /** Whether the nav links to the batches page. */
+  batches?: boolean;
 };
 
 /** The purpose a form token is issued for: one action on one tenant. */
@@ -47,7 +49,7 @@ ${tenants.map((t) => tenantRow(t, opts))}
     html`
 <header>
   <h1>Reelay · tenants</h1>
-  ${pageNav(opts.basePath, { tenants: false, find: true })}
+  ${pageNav(opts.basePath, { tenants: false, find: true, batches: opts.batches ?? false })}
 </header>
 ${opts.notice ? noticeView(opts.notice) : ''}
 <main><section>${body}
