@@ -110,6 +110,15 @@ describe('answerCreate / answerPoll', () => {
     expect(statsOf(state).creates).toBe(1);
   });
 
+  it('taskTtlMs: a task older than it is forgotten: its poll answers 404', () => {
+    const { clock, create, poll } = setup({ taskTtlMs: 1_000, taskDurationMs: 60_000 });
+    const id = idOf(create());
+    clock.t += 999;
+    expect(poll(id).status).toBe(200);
+    clock.t += 1;
+    expect(poll(id).status).toBe(404);
+  });
+
   it('accountState refuses every create as the upstream refuses an account, and makes nothing', () => {
     const { state, create } = setup({ accountState: 'no_balance' });
     expect(create()).toMatchObject({ status: 403, body: { message: 'insufficient balance or permission' } });

@@ -98,7 +98,7 @@ export function answerCreate(state: SimulatorState, request: CreateRequest): Api
     state.counts.serverErrors++;
     return serverError(state.rng.uint32(), requestId);
   }
-  return ok(state, createReply(task));
+  return ok(state, createReply(task, state.config.statusVariants));
 }
 
 export function answerPoll(state: SimulatorState, request: PollRequest): ApiReply {
@@ -109,6 +109,8 @@ export function answerPoll(state: SimulatorState, request: PollRequest): ApiRepl
   const task = state.tasks.get(request.taskId);
   if (!task) return taskNotFound();
   const now = state.now();
+  // Task data expires (DashScope keeps it 24 h): the upstream then no longer knows the task.
+  if (state.config.taskTtlMs > 0 && now - task.createdAt >= state.config.taskTtlMs) return taskNotFound();
   const phase = taskPhase(task, now);
   const resultUrl = phase.state === 'completed' ? mintUrl(state, task, now, request.origin) : undefined;
   return ok(state, pollReply(task, phase, { statusVariants: state.config.statusVariants, resultUrl }));

@@ -40,6 +40,8 @@ const fields = {
   statusVariants: z.boolean(),
   /** Fraction of 200 replies wrapped in the old `{data, status}` envelope. @defaultValue 0 */
   envelopeRate: rate,
+  /** Task data is forgotten this long after create (DashScope: 24 h): a poll answers 404; 0 = never. @defaultValue 0 */
+  taskTtlMs: nonNegativeInt,
   /** Lifetime of a result URL. @defaultValue 3_600_000 */
   urlTtlMs: nonNegativeInt,
   /** The first URL minted for each task is already expired. @defaultValue false */
@@ -112,6 +114,7 @@ export const defaultConfig: Readonly<SimulatorConfig> = Object.freeze({
   videoContentLength: true,
   videoBytes: 0,
   accountState: 'ok',
+  taskTtlMs: 0,
   rejectCreates: 0,
   lostCreateReplyRate: 0,
 });

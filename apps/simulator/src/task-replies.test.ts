@@ -26,6 +26,17 @@ describe('createReply', () => {
       model: 'wan27_i2v',
     });
   });
+
+  it('with status variants, some creates give created_at as an ISO string, the same instant', () => {
+    const forms = new Set(
+      variants.map((v) => typeof createReply({ ...task(), variant: v }, true).created_at),
+    );
+    expect(forms).toEqual(new Set(['number', 'string']));
+    const iso = variants
+      .map((v) => createReply({ ...task(), variant: v }, true).created_at)
+      .find((c) => typeof c === 'string');
+    expect(Date.parse(iso as string)).toBe(1_769_757_744_021);
+  });
 });
 
 describe('pollReply without variants', () => {

@@ -4,7 +4,7 @@
  * Pure: the URL of a completed task is minted by the caller and passed in.
  *
  * Variant bits of `task.variant`: 0–1 running status, 2 success status, 3 content type,
- * 4 duration as string, 5–6 cost form, 8+ error shape.
+ * 4 duration as string, 5–6 cost form, 7 created_at as an ISO string (create), 8+ error shape.
  */
 import { taskError } from './error-bodies.ts';
 import { assertNever, type Task, type TaskPhase } from './task-model.ts';
@@ -13,13 +13,16 @@ export const MODEL = 'wan27_i2v';
 
 export type CreateReply = {
   id: string;
-  created_at: number;
+  /** Milliseconds; with status variants, sometimes an ISO 8601 string (both appear in the docs). */
+  created_at: number | string;
   status: 'in_progress';
   model: typeof MODEL;
 };
 
-export function createReply(task: Task): CreateReply {
-  return { id: task.id, created_at: task.createdAt, status: 'in_progress', model: MODEL };
+export function createReply(task: Task, statusVariants = false): CreateReply {
+  const createdAt =
+    statusVariants && bit(task.variant, 7) ? new Date(task.createdAt).toISOString() : task.createdAt;
+  return { id: task.id, created_at: createdAt, status: 'in_progress', model: MODEL };
 }
 
 export interface ReplyOptions {

@@ -77,7 +77,6 @@ describe('media URLs', () => {
   it.each([
     ['first_frame', 'https://cdn.example.com/a.png'],
     ['first_frame', 'http://example.com/a.webp'],
-    ['first_frame', 'oss://bucket/path/a.png'],
     ['first_frame', 'data:image/png;base64,iVBORw0KGgo='],
     ['first_frame', 'data:image/jpeg;base64,/9j/4AAQ'],
   ])('%s accepts %s', (type, url) => {
@@ -85,9 +84,13 @@ describe('media URLs', () => {
   });
 
   it.each([
-    ['ftp://example.com/a.png', 'scheme ftp is not allowed; use http(s):// or oss://'],
-    ['file:///etc/passwd', 'scheme file is not allowed; use http(s):// or oss://'],
-    ['not a url', 'must be an absolute http(s):// or oss:// URL'],
+    ['ftp://example.com/a.png', 'scheme ftp is not allowed; use http(s)://'],
+    ['file:///etc/passwd', 'scheme file is not allowed; use http(s)://'],
+    ['not a url', 'must be an absolute http(s):// URL'],
+    [
+      'oss://bucket/path/a.png',
+      'oss:// URLs are bound to the Alibaba account and model that uploaded them and cannot be read through Vtrix: use a public http(s):// URL',
+    ],
     ['https://user:pw@example.com/a.png', 'URL must not carry credentials'],
     ['data:image/gif;base64,R0lGOD', 'data URL must be data:image/(jpeg|png|bmp|webp);base64,<data>'],
     ['data:image/png,rawbytes', 'data URL must be data:image/(jpeg|png|bmp|webp);base64,<data>'],

@@ -39,8 +39,10 @@ const DATA_IMAGE = /^data:image\/(jpeg|jpg|png|bmp|webp);base64,([A-Za-z0-9+/]+=
 const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 
 /**
- * Checks the URL form for one media item: public http(s) or oss:// for every type, and for images
- * also a base64 data URL. Reelay checks form only; it never downloads inputs.
+ * Checks the URL form for one media item: public http(s) for every type, and for images also a
+ * base64 data URL. Reelay checks form only; it never downloads inputs. `oss://` URLs are refused:
+ * they are temporary URLs bound to the Alibaba account and model that uploaded them, which the
+ * Vtrix API cannot resolve (docs/upstream/VTRIX.md), so the generation could only fail upstream.
  */
 export function mediaUrlProblem(type: MediaType, url: string): string | undefined {
   if (url.startsWith('data:')) {
@@ -54,12 +56,12 @@ export function mediaUrlProblem(type: MediaType, url: string): string | undefine
   try {
     parsed = new URL(url);
   } catch {
-    return 'must be an absolute http(s):// or oss:// URL';
+    return 'must be an absolute http(s):// URL';
   }
   if (parsed.protocol === 'oss:')
-    return parsed.host || parsed.pathname.length > 1 ? undefined : 'oss:// URL needs a bucket and path';
+    return 'oss:// URLs are bound to the Alibaba account and model that uploaded them and cannot be read through Vtrix: use a public http(s):// URL';
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    return `scheme ${parsed.protocol.replace(':', '')} is not allowed; use http(s):// or oss://`;
+    return `scheme ${parsed.protocol.replace(':', '')} is not allowed; use http(s)://`;
   }
   if (!parsed.hostname) return 'URL needs a host';
   if (parsed.username || parsed.password) return 'URL must not carry credentials';

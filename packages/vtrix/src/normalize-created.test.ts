@@ -53,6 +53,15 @@ describe('normalizeCreated', () => {
     });
   });
 
+  it('reads created_at given as an ISO 8601 string', () => {
+    expect(
+      normalizeCreated({ id: 'x', status: 'in_progress', created_at: '2026-01-30T07:22:24.021Z' }),
+    ).toMatchObject({
+      createdAt: Date.parse('2026-01-30T07:22:24.021Z'),
+    });
+    expect(normalizeCreated({ id: 'x', created_at: 'yesterday' }).createdAt).toBeUndefined();
+  });
+
   it('a reply without an id is a final failed create carrying the upstream message', () => {
     const err = thrown(() =>
       normalizeCreated({ status: 'failed', error: { code: 'InvalidURL', message: 'media url unreachable' } }),

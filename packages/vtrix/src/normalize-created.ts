@@ -21,7 +21,12 @@ export function normalizeCreated(json: unknown): CreatedTask {
     id: idOf(reply)!,
     upstreamStatus: reply.status ?? reply.task_status ?? 'unknown',
   };
-  const createdAt = numberFrom(reply.created_at);
+  // Milliseconds, or an ISO 8601 string (both appear in the Vtrix docs).
+  const createdAt =
+    numberFrom(reply.created_at) ??
+    (typeof reply.created_at === 'string' && !Number.isNaN(Date.parse(reply.created_at))
+      ? Date.parse(reply.created_at)
+      : undefined);
   if (createdAt !== undefined) created.createdAt = createdAt;
   return created;
 }

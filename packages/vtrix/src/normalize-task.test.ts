@@ -76,11 +76,22 @@ describe('normalizeTask: statuses', () => {
     'PENDING',
     'RUNNING',
     'queued',
-    'UNKNOWN',
     'something_new',
   ])('%s is running', (status) => {
     expect(normalizeTask({ id: 't', status })).toMatchObject({ status: 'running', upstreamStatus: status });
   });
+
+  it.each(['UNKNOWN', 'unknown'])(
+    '%s (task data expired) is a final not-found: no polling for ever',
+    (status) => {
+      expect(() => normalizeTask({ id: 't', status })).toThrow(
+        expect.objectContaining({ code: 'REELAY_UPSTREAM_TASK_NOT_FOUND', kind: 'final' }),
+      );
+      expect(() => normalizeTask({ output: { task_id: 't', task_status: status } })).toThrow(
+        /no longer knows it/,
+      );
+    },
+  );
 
   it.each(['completed', 'success', 'succeeded', 'SUCCEEDED', 'Completed', 'SUCCESS'])(
     '%s is completed',

@@ -113,6 +113,12 @@ export function normalizeTask(json: unknown): VtrixTask {
   const cost = normalizeCost(reply.usage?.cost);
   if (cost !== undefined) task.cost = cost;
 
+  // DashScope answers UNKNOWN for a task whose data expired (24 h): it will never finish.
+  if (upstreamStatus.trim().toLowerCase() === 'unknown') {
+    throw new VtrixError('REELAY_UPSTREAM_TASK_NOT_FOUND', {
+      message: `Vtrix task ${id} is ${upstreamStatus}: the upstream no longer knows it (task data expires; 24 h on DashScope)`,
+    });
+  }
   const statusClass = classifyStatus(upstreamStatus);
   switch (statusClass) {
     case 'running': {
