@@ -14,6 +14,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { buildOpenApiDocument } from './openapi.ts';
 import {
+  BatchCreateResultSchema,
+  BatchGenerationsPageSchema,
+  BatchSchema,
   CancelResult,
   CreateGenerationResult,
   GenerationStatusSchema,
@@ -51,6 +54,9 @@ function documented(path: string, method: string, status: string, schema: z.ZodT
     [StateEventSchema, 'StateEvent'],
     [ProblemSchema, 'Problem'],
     [TenantSchema, 'Tenant'],
+    [BatchSchema, 'Batch'],
+    [BatchCreateResultSchema, 'BatchCreateResult'],
+    [BatchGenerationsPageSchema, 'BatchGenerationsPage'],
   ]);
   expect(ref, `${method} ${path} ${status}`).toBe(`#/components/schemas/${ids.get(schema)}`);
   return schema;
@@ -217,5 +223,85 @@ describe('@reelay/client against the API', () => {
     }
     expect(states).toEqual(['submitting', 'running', 'canceled']);
     expect(eventRequests).toEqual([null, `${first.at}-queued`]);
+  });
+
+  it('createBatch, getBatch, listBatchGenerations, batchEvents and cancelBatch answer what the document says', async () => {
+    const client = await start(undefined, ACME_TOKEN);
+    const items = [0, 1, 2].map((i) => ({ request: validRequest(`item ${i}`), metadata: { i } }));
+    const created = await client.createBatch(items, {
+      idempotencyKey: `b-${fx.prefix}`,
+      metadata: { run: 1 },
+    });
+    documented('/v1/batches', 'post', '201', BatchCreateResultSchema).parse(created);
+    expect(created).toMatchObject({ created: true });
+    const again = await client.createBatch(items, { idempotencyKey: `b-${fx.prefix}`, metadata: { run: 1 } });
+    expect(documented('/v1/batches', 'post', '200', BatchCreateResultSchema).parse(again)).toMatchObject({
+      id: created.id,
+      created: false,
+    });
+
+    const batchSchema = documented('/v1/batches/{id}', 'get', '200', BatchSchema);
+    const read = await client.getBatch(created.id);
+    // Nothing the client's type lacks: the parsed batch (unknown keys stripped) is the same.
+    expect(batchSchema.parse(read)).toEqual(read);
+    expect(read).toMatchObject({
+      tenant: 'acme',
+      state: 'in_progress',
+      metadata: { run: 1 },
+      counts: { total: 3 },
+    });
+
+    const pageSchema = documented('/v1/batches/{id}/generations', 'get', '200', BatchGenerationsPageSchema);
+    const first = (await client.listBatchGenerations(created.id, { limit: 2 }))!;
+    expect(pageSchema.parse(first)).toEqual(first);
+    expect(first.cursor).toBeDefined();
+    const second = (await client.listBatchGenerations(created.id, {
+      limit: 2,
+      ...(first.cursor ? { cursor: first.cursor } : {}),
+    }))!;
+    expect(pageSchema.parse(second)).toEqual(second);
+    expect(second.cursor).toBeUndefined();
+    expect([...first.items, ...second.items].map((g) => g.id)).toEqual(created.generations.map((g) => g.id));
+
+    const eventSchema = documented('/v1/batches/{id}/events', 'get', '200', BatchSchema);
+    const events = client.batchEvents(created.id)[Symbol.asyncIterator]();
+    expect(eventSchema.parse((await events.next()).value)).toMatchObject({
+      id: created.id,
+      state: 'in_progress',
+    });
+    // One member succeeds; then the rest are canceled over HTTP: the stream ends canceled.
+    expect((await fx.recordFixture.force(created.generations[0]!.id, { state: 'succeeded' })).ok).toBe(true);
+    const canceled = await client.cancelBatch(created.id);
+    expect(documented('/v1/batches/{id}', 'delete', '200', BatchSchema).parse(canceled)).toMatchObject({
+      state: 'canceled',
+      counts: { succeeded: 1, canceled: 2 },
+    });
+    const rest = [];
+    for (let e = await events.next(); !e.done; e = await events.next()) rest.push(eventSchema.parse(e.value));
+    expect(rest.at(-1)).toMatchObject({ state: 'canceled', counts: { succeeded: 1, canceled: 2 } });
+
+    // Another tenant's token: as unknown.
+    const other = createClient({ baseUrl: base, token: TOKENS[0] });
+    expect(await other.getBatch(created.id)).toBeUndefined();
+    expect(await other.cancelBatch(created.id)).toBeUndefined();
+    expect(await other.listBatchGenerations(created.id)).toBeUndefined();
+    const hidden = await other
+      .batchEvents(created.id)
+      .next()
+      .catch((e: unknown) => e);
+    expect(isReelayApiError(hidden) && hidden.code).toBe('REELAY_BATCH_NOT_FOUND');
+    if (isReelayApiError(hidden))
+      documented('/v1/batches/{id}/events', 'get', '404', ProblemSchema).parse(hidden.problem);
+
+    // A bad item: a 422 whose errors name it; nothing created.
+    const records = await fx.records();
+    const bad = await client
+      .createBatch([...items, { request: { input: { media: [] } } as never }])
+      .catch((e: unknown) => e);
+    expect(isReelayApiError(bad)).toBe(true);
+    if (!isReelayApiError(bad)) return;
+    documented('/v1/batches', 'post', '422', ProblemSchema).parse(bad.problem);
+    expect(bad.errors?.map((i) => i.path)).toContain('items[3].request.input.media');
+    expect(await fx.records()).toBe(records);
   });
 });

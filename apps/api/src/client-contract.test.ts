@@ -6,6 +6,8 @@
 
 import {
   type CancelResult as ClientCancelResult,
+  type CreateBatchItem,
+  type CreateBatchOptions,
   type CreateOptions,
   type CreateResult,
   createClient,
@@ -15,8 +17,11 @@ import {
 import type { GenerationRequest, TenantSettingsPatch } from '@reelay/contracts';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { buildOpenApiDocument, type CreateGenerationBody } from './openapi.ts';
+import { buildOpenApiDocument, type CreateBatchBody, type CreateGenerationBody } from './openapi.ts';
 import type {
+  BatchCreateResultSchema,
+  BatchGenerationsPageSchema,
+  BatchSchema,
   CancelResult,
   CreateGenerationResult,
   GenerationStatusSchema,
@@ -52,7 +57,24 @@ const tenantSettings: Same<
   Parameters<ReelayClient['setTenant']>[1],
   z.input<typeof TenantSettingsPatch>
 > = true;
+type Result<K extends keyof ReelayClient> = NonNullable<
+  Awaited<ReturnType<Extract<ReelayClient[K], (...args: never[]) => Promise<unknown>>>>
+>;
+type FlatBatch<T> = Flat<Omit<T, 'counts'> & { counts: Flat<T[keyof T & 'counts']> }>;
+const batch: Same<FlatBatch<Result<'getBatch'>>, FlatBatch<z.infer<typeof BatchSchema>>> = true;
+const canceledBatch: Same<FlatBatch<Result<'cancelBatch'>>, FlatBatch<z.infer<typeof BatchSchema>>> = true;
+const batchEvent: Same<
+  FlatBatch<ReturnType<ReelayClient['batchEvents']> extends AsyncGenerator<infer B> ? B : never>,
+  FlatBatch<z.infer<typeof BatchSchema>>
+> = true;
+const batchCreated: Same<Result<'createBatch'>, z.infer<typeof BatchCreateResultSchema>> = true;
+const batchPage: Same<Result<'listBatchGenerations'>, z.infer<typeof BatchGenerationsPageSchema>> = true;
+const batchBody: Same<
+  Flat<Omit<CreateBatchOptions, 'idempotencyKey'> & { items: CreateBatchItem[] }>,
+  Flat<z.infer<typeof CreateBatchBody>>
+> = true;
 void [createResult, stateEvent, cancelResult, status, createBody, tenant, setTenantResult, tenantSettings];
+void [batch, canceledBatch, batchEvent, batchCreated, batchPage, batchBody];
 
 type Doc = {
   paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }> }>>;
@@ -60,12 +82,29 @@ type Doc = {
 };
 const doc = buildOpenApiDocument() as Doc;
 const ID = 'gen_01arz3ndektsv4rrffq69g5fav';
+const BATCH_ID = 'bat_01arz3ndektsv4rrffq69g5fav';
 const TENANT = 'acme';
 
 /** Calls every client method against a recording fetch; returns what went over the wire. */
 async function wire() {
-  const calls: Array<{ method: string; path: string; headers: Headers; body?: unknown }> = [];
+  const calls: Array<{
+    method: string;
+    path: string;
+    query: URLSearchParams;
+    headers: Headers;
+    body?: unknown;
+  }> = [];
   const reply = (method: string, path: string): Response => {
+    if (path.startsWith('/v1/batches/') && path.endsWith('/events'))
+      return new Response(`event: batch\ndata: {"id":"${BATCH_ID}","state":"canceled"}\n\n`, {
+        headers: { 'content-type': 'text/event-stream' },
+      });
+    if (path.startsWith('/v1/batches/') && path.endsWith('/generations')) return Response.json({ items: [] });
+    if (path.startsWith('/v1/batches')) {
+      if (method === 'POST')
+        return Response.json({ id: BATCH_ID, created: true, generations: [] }, { status: 201 });
+      return Response.json({ id: BATCH_ID, state: 'canceled' });
+    }
     if (path.endsWith('/events'))
       return new Response(
         `id: 1-canceled\nevent: state\ndata: {"id":"${ID}","state":"canceled","at":1}\n\n`,
@@ -86,6 +125,7 @@ async function wire() {
       calls.push({
         method,
         path: url.pathname,
+        query: url.searchParams,
         headers: new Headers(init?.headers),
         ...(typeof init?.body === 'string' ? { body: JSON.parse(init.body) } : {}),
       });
@@ -113,6 +153,24 @@ async function wire() {
     paused: false,
   };
   await client.setTenant(TENANT, settings);
+  // Required<>: a new item field or batch option without a place here fails the typecheck.
+  const item: Required<CreateBatchItem> = {
+    request: validRequest(),
+    webhook: { url: 'https://hooks.example.com/r' },
+    metadata: { sku: 1 },
+    priority: 2,
+  };
+  const batchOptions: Required<CreateBatchOptions> = {
+    idempotencyKey: 'k-2',
+    webhook: { url: 'https://hooks.example.com/b' },
+    metadata: { run: 1 },
+    tenant: TENANT,
+  };
+  await client.createBatch([item], batchOptions);
+  await client.getBatch(BATCH_ID);
+  await client.cancelBatch(BATCH_ID);
+  await client.listBatchGenerations(BATCH_ID, { cursor: '100', limit: 10 });
+  for await (const _ of client.batchEvents(BATCH_ID)) void _;
   return calls;
 }
 
@@ -120,7 +178,11 @@ describe('@reelay/client agrees with /openapi.json', () => {
   it('every route the client calls is in the document with the method it uses', async () => {
     const calls = await wire();
     const used = calls.map(
-      (c) => `${c.method} ${c.path.replace(ID, '{id}').replace(`/tenants/${TENANT}`, '/tenants/{name}')}`,
+      (c) =>
+        `${c.method} ${c.path
+          .replace(ID, '{id}')
+          .replace(BATCH_ID, '{id}')
+          .replace(`/tenants/${TENANT}`, '/tenants/{name}')}`,
     );
     expect(used).toEqual([
       'POST /v1/generations',
@@ -129,6 +191,11 @@ describe('@reelay/client agrees with /openapi.json', () => {
       'GET /v1/generations/{id}/events',
       'GET /v1/tenants/{name}',
       'PUT /v1/tenants/{name}',
+      'POST /v1/batches',
+      'GET /v1/batches/{id}',
+      'DELETE /v1/batches/{id}',
+      'GET /v1/batches/{id}/generations',
+      'GET /v1/batches/{id}/events',
     ]);
     for (const u of used) {
       const [method, path] = u.split(' ') as [string, string];
@@ -152,5 +219,25 @@ describe('@reelay/client agrees with /openapi.json', () => {
     expect(headers.map((h) => h.name.toLowerCase())).toEqual(['idempotency-key']);
     expect(create!.headers.get('idempotency-key')).toBe('k-1');
     expect(create!.headers.get('content-type')).toBe('application/json');
+  });
+
+  it('the createBatch body holds exactly the document’s fields, each item its item’s; the query its parameters', async () => {
+    const calls = await wire();
+    const create = calls.find((c) => c.method === 'POST' && c.path === '/v1/batches')!;
+    const schema = doc.components.schemas.CreateBatchBody!;
+    expect(Object.keys(create.body as object).sort()).toEqual(Object.keys(schema.properties!).sort());
+    const [item] = (create.body as { items: object[] }).items;
+    expect(Object.keys(item!).sort()).toEqual(
+      Object.keys(doc.components.schemas.CreateBatchItem!.properties!).sort(),
+    );
+    const headers = (doc.paths['/v1/batches']!.post!.parameters ?? []).filter((p) => p.in === 'header');
+    expect(headers.map((h) => h.name.toLowerCase())).toEqual(['idempotency-key']);
+    expect(create.headers.get('idempotency-key')).toBe('k-2');
+    const list = calls.find((c) => c.path.startsWith('/v1/batches/') && c.path.endsWith('/generations'))!;
+    const query = (doc.paths['/v1/batches/{id}/generations']!.get!.parameters ?? []).filter(
+      (p) => p.in === 'query',
+    );
+    expect(query.map((p) => p.name).sort()).toEqual(['cursor', 'limit']);
+    expect([...list.query.keys()].sort()).toEqual(['cursor', 'limit']);
   });
 });

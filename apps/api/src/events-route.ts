@@ -10,19 +10,23 @@
  * came back after a Redis reconnect, so a change whose message was lost meanwhile still arrives
  * (while subscribed none is lost: the record writer publishes in the script that writes).
  * Streams are capped per process and per token; a slot is given back however the stream ends.
+ * `GET /v1/batches/:id/events` (batch-events.ts) is registered here too: it shares the caps.
  */
 
 import type { ServerResponse } from 'node:http';
-import { isGenerationId } from '@reelay/contracts';
+import { isBatchId, isGenerationId } from '@reelay/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiProducer } from './api-deps.ts';
 import { sees } from './auth.ts';
+import { openBatchStream } from './batch-events.ts';
+import { batchNotFound } from './batch-routes.ts';
 import { generationNotFound } from './generation-routes.ts';
 import { instanceOf, problem, sendProblem, UNAVAILABLE_RETRY_AFTER_S } from './problem.ts';
 import type { StateHub } from './state-hub.ts';
 import {
   createStateSequence,
   parseSseEventId,
+  SSE_HEADERS,
   type StateEvent,
   sseComment,
   sseStateEvent,
@@ -40,20 +44,14 @@ export { DEFAULT_MAX_STREAMS, DEFAULT_MAX_STREAMS_PER_TOKEN } from './api-config
 /** Retry-After (seconds) of the 429 and 503 a full stream cap answers. */
 export const STREAMS_RETRY_AFTER_S = 10;
 
-const SSE_HEADERS = {
-  'content-type': 'text/event-stream; charset=utf-8',
-  'cache-control': 'no-cache, no-transform',
-  connection: 'keep-alive',
-  // nginx buffers responses unless told not to; a buffered stream is no stream.
-  'x-accel-buffering': 'no',
-};
-
 export type EventsRouteDeps = {
   producer: ApiProducer;
   hub: StateHub;
   heartbeatMs: number;
   /** Open streams, so closing the server can end them instead of waiting for clients. */
   streams: Set<ServerResponse>;
+  /** Batch streams: the least time between two of a batch's events (changes are coalesced). */
+  batchEventsIntervalMs: number;
   /** Streams (taken slots, including those still opening) allowed in total and per token. */
   maxStreams: number;
   maxStreamsPerToken: number;
@@ -82,11 +80,16 @@ export function registerEventsRoute(app: FastifyInstance, deps: EventsRouteDeps)
     };
   };
 
-  app.get<{ Params: { id: string } }>('/v1/generations/:id/events', async (request, reply) => {
-    const { id } = request.params;
-    const instance = instanceOf(request.url);
-    if (!isGenerationId(id)) return sendProblem(reply, generationNotFound(id, instance));
-
+  /**
+   * Takes a stream slot and runs `open`, or answers the cap's 429/503. The slot is given back on
+   * every way out until `open` calls `started` (the stream's own finish takes that over).
+   */
+  async function withSlot(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    instance: string,
+    open: (release: () => void, started: () => void) => Promise<unknown>,
+  ) {
     const slot = takeSlot(request.tokenIndex);
     if (typeof slot === 'string') {
       const limit = slot === 'too-many-streams' ? deps.maxStreamsPerToken : deps.maxStreams;
@@ -98,15 +101,40 @@ export function registerEventsRoute(app: FastifyInstance, deps: EventsRouteDeps)
           : `this API process already has ${limit} events streams open; retry later`;
       return sendProblem(reply, problem(slot, detail, instance, { limit }));
     }
-    // Given back on every way out below until the stream's own finish takes that over.
     let streaming = false;
     try {
-      return await openStream(request, reply, id, instance, slot, () => {
+      return await open(slot, () => {
         streaming = true;
       });
     } finally {
       if (!streaming) slot();
     }
+  }
+
+  app.get<{ Params: { id: string } }>('/v1/generations/:id/events', async (request, reply) => {
+    const { id } = request.params;
+    const instance = instanceOf(request.url);
+    if (!isGenerationId(id)) return sendProblem(reply, generationNotFound(id, instance));
+    return withSlot(request, reply, instance, (release, started) =>
+      openStream(request, reply, id, instance, release, started),
+    );
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/batches/:id/events', async (request, reply) => {
+    const { id } = request.params;
+    const instance = instanceOf(request.url);
+    if (!isBatchId(id)) return sendProblem(reply, batchNotFound(id, instance));
+    return withSlot(request, reply, instance, (release, started) =>
+      openBatchStream(
+        { producer, hub, streams, heartbeatMs: deps.heartbeatMs, intervalMs: deps.batchEventsIntervalMs },
+        request,
+        reply,
+        id,
+        instance,
+        release,
+        started,
+      ),
+    );
   });
 
   async function openStream(

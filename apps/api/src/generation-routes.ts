@@ -26,7 +26,7 @@ type IdParams = { Params: { id: string } };
 
 export const generationPath = (id: string): string => `/v1/generations/${id}`;
 
-const isJsonContentType = (header: string | undefined): boolean =>
+export const isJsonContentType = (header: string | undefined): boolean =>
   header?.split(';')[0]?.trim().toLowerCase() === 'application/json';
 
 export const invalidRequest = (issues: readonly FieldIssue[], instance: string): Problem =>
@@ -68,7 +68,7 @@ export const budgetExceeded = (r: BudgetRefusal, instance: string): Problem =>
  * operator's the one the body names. `default` is left out of the options, so a request
  * fingerprints (idempotency) the same whether it named `default` or nothing.
  */
-function tenantFor(
+export function tenantFor(
   caller: Caller,
   named: unknown,
 ): { ok: true; tenant: string | undefined } | { ok: false; detail: string } {
@@ -92,7 +92,7 @@ export async function visibleStatus(
   return status && sees(caller, status.tenant) ? status : undefined;
 }
 
-function singleHeader(request: FastifyRequest, name: string): string | undefined {
+export function singleHeader(request: FastifyRequest, name: string): string | undefined {
   const v = request.headers[name];
   return Array.isArray(v) ? v.join(', ') : v;
 }

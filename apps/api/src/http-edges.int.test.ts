@@ -7,6 +7,7 @@
 import type { AddressInfo } from 'node:net';
 import { connect, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_BATCH_BODY_LIMIT_BYTES } from './batch-routes.ts';
 import { AUTH, createFixture, type Fixture, validRequest, waitFor } from './test-fixtures.ts';
 
 const LIMIT = 1024;
@@ -118,6 +119,42 @@ describe('Expect: 100-continue', () => {
     await waitFor(() => firstFinal(raw.received()) !== undefined, 2_000);
     raw.socket.end();
     expect(firstFinal(raw.received())?.status).toBe(201);
+  });
+
+  it('POST /v1/batches goes by its own limit: 100 Continue over the server limit, 413 over its own', async () => {
+    const items = Array.from({ length: 20 }, (_, i) => ({ request: validRequest(`item ${i}`) }));
+    const payload = JSON.stringify({ items });
+    expect(Buffer.byteLength(payload)).toBeGreaterThan(LIMIT);
+    const raw = await open();
+    raw.socket.write(
+      requestHead('POST', '/v1/batches', {
+        ...AUTH,
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(payload),
+        expect: '100-continue',
+      }),
+    );
+    await waitFor(() => raw.received().startsWith('HTTP/1.1 100 Continue\r\n\r\n'), 2_000);
+    raw.socket.write(payload);
+    await waitFor(() => firstFinal(raw.received()) !== undefined, 2_000);
+    raw.socket.end();
+    expect(firstFinal(raw.received())?.status).toBe(201);
+
+    const over = await open();
+    const size = DEFAULT_BATCH_BODY_LIMIT_BYTES + 1;
+    over.socket.write(
+      requestHead('POST', '/v1/batches', {
+        ...AUTH,
+        'content-type': 'application/json',
+        'content-length': size,
+        expect: '100-continue',
+      }),
+    );
+    await waitFor(() => firstFinal(over.received()) !== undefined, 2_000);
+    over.socket.end();
+    expect(over.received()).not.toMatch(/^HTTP\/1\.1 100/);
+    const body = expectProblem(firstFinal(over.received()), 413, 'REELAY_API_BODY_TOO_LARGE');
+    expect(body.limitBytes).toBe(DEFAULT_BATCH_BODY_LIMIT_BYTES);
   });
 
   it('an unauthenticated oversized body gets 401, not 413 and not 100 Continue', async () => {

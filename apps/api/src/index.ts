@@ -10,10 +10,21 @@ export {
   parseApiEnv,
 } from './api-config.ts';
 export type { ApiProducer } from './api-deps.ts';
+export { DEFAULT_BATCH_EVENTS_INTERVAL_MS } from './batch-events.ts';
+export { DEFAULT_BATCH_BODY_LIMIT_BYTES } from './batch-routes.ts';
 export { DEFAULT_HEARTBEAT_MS } from './events-route.ts';
-export { API_VERSION, buildOpenApiDocument, CreateGenerationBody } from './openapi.ts';
+export {
+  API_VERSION,
+  buildOpenApiDocument,
+  CreateBatchBody,
+  CreateBatchItem,
+  CreateGenerationBody,
+} from './openapi.ts';
 export { PROBLEM_CONTENT_TYPE, PROBLEMS, type Problem, type ProblemKind, problemType } from './problem.ts';
 export {
+  BatchCreateResultSchema,
+  BatchGenerationsPageSchema,
+  BatchSchema,
   CancelResult,
   CreateGenerationResult,
   GenerationStatusSchema,

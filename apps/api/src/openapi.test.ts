@@ -61,6 +61,10 @@ describe('OpenAPI document', () => {
     expect(Object.keys(paths).sort()).toEqual([
       '/healthz',
       '/openapi.json',
+      '/v1/batches',
+      '/v1/batches/{id}',
+      '/v1/batches/{id}/events',
+      '/v1/batches/{id}/generations',
       '/v1/generations',
       '/v1/generations/{id}',
       '/v1/generations/{id}/events',
@@ -170,5 +174,64 @@ describe('OpenAPI document', () => {
     expect(op.parameters).toContainEqual(expect.objectContaining({ name: 'Last-Event-ID', in: 'header' }));
     expect(stream.example).toMatch(/^event: state\nid: .+\ndata: \{/);
     expect(op.description).toMatch(/heartbeat/);
+  });
+
+  it('documents the batch routes: the body, its item, the results and the events stream', () => {
+    const paths = doc.paths as Record<string, Record<string, Json>>;
+    const create = paths['/v1/batches']!.post!;
+    expect(Object.keys(create.responses as Json).sort()).toEqual([
+      '200',
+      '201',
+      '400',
+      '401',
+      '402',
+      '403',
+      '409',
+      '413',
+      '415',
+      '422',
+      '500',
+    ]);
+    expect(schemas.CreateBatchBody!.required).toEqual(['items']);
+    expect(schemas.CreateBatchBody!.additionalProperties).toBe(false);
+    expect(Object.keys(schemas.CreateBatchBody!.properties as Json)).toEqual([
+      'items',
+      'webhook',
+      'metadata',
+      'tenant',
+    ]);
+    const items = (schemas.CreateBatchBody!.properties as Record<string, Json>).items!;
+    expect(items).toMatchObject({
+      minItems: 1,
+      maxItems: 10_000,
+      items: { $ref: '#/components/schemas/CreateBatchItem' },
+    });
+    expect(Object.keys(schemas.CreateBatchItem!.properties as Json)).toEqual([
+      'request',
+      'webhook',
+      'metadata',
+      'priority',
+    ]);
+    expect(Object.keys(paths['/v1/batches/{id}']!).sort()).toEqual(['delete', 'get', 'parameters']);
+    expect(schemas.Batch!.required).toEqual(
+      expect.arrayContaining(['id', 'tenant', 'state', 'counts', 'created', 'costUsd', 'round']),
+    );
+    const page = paths['/v1/batches/{id}/generations']!.get!;
+    expect((page.parameters as Json[]).map((p) => `${p.in} ${p.name}`)).toEqual([
+      'query cursor',
+      'query limit',
+    ]);
+    const stream = (
+      (paths['/v1/batches/{id}/events']!.get!.responses as Record<string, Json>)['200']!.content as Record<
+        string,
+        Json
+      >
+    )['text/event-stream']!;
+    const event = ((stream.schema as Json).$defs as Record<string, Json>).event!;
+    expect((event.properties as Record<string, Json>).event).toEqual({ const: 'batch' });
+    expect((event.properties as Record<string, Json>).data!.contentSchema).toEqual({
+      $ref: '#/components/schemas/Batch',
+    });
+    expect(stream.example).toMatch(/^event: batch\ndata: \{/);
   });
 });

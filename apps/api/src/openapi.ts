@@ -4,9 +4,11 @@
  * is what `z.toJSONSchema` emits.
  */
 import {
+  BATCH_ID,
   EnqueueOptions,
   GENERATION_ID,
   GenerationRequest,
+  MAX_BATCH_ITEMS,
   MediaItem,
   Metadata,
   TenantBudget,
@@ -15,9 +17,14 @@ import {
   WebhookTarget,
 } from '@reelay/contracts';
 import { z } from 'zod';
+import { DEFAULT_BATCH_EVENTS_INTERVAL_MS } from './batch-events.ts';
+import { DEFAULT_BATCH_BODY_LIMIT_BYTES } from './batch-routes.ts';
 import { DEFAULT_HEARTBEAT_MS, STREAMS_RETRY_AFTER_S } from './events-route.ts';
 import { PROBLEM_CONTENT_TYPE, PROBLEMS, type ProblemKind, problem } from './problem.ts';
 import {
+  BatchCreateResultSchema,
+  BatchGenerationsPageSchema,
+  BatchSchema,
   CancelResult,
   CreateGenerationResult,
   FieldIssueSchema,
@@ -41,6 +48,31 @@ export const CreateGenerationBody = z.strictObject({
 });
 const IdempotencyKey = EnqueueOptions.shape.idempotencyKey.unwrap();
 
+/** One item of `POST /v1/batches`: the generation body without `tenant` (a batch has one). */
+export const CreateBatchItem = z.strictObject({
+  request: GenerationRequest,
+  webhook: WebhookTarget.optional().describe(
+    "Where this member's webhooks go; without one it inherits the batch's `webhook`",
+  ),
+  metadata: Metadata.optional(),
+  priority: EnqueueOptions.shape.priority,
+});
+
+export const CreateBatchBody = z.strictObject({
+  items: z
+    .array(CreateBatchItem)
+    .min(1)
+    .max(MAX_BATCH_ITEMS)
+    .describe(`The generations, 1 to ${MAX_BATCH_ITEMS}; all are created or none`),
+  webhook: WebhookTarget.optional().describe(
+    'Members without a webhook of their own inherit it; it also receives `batch.completed` (after the results file is written)',
+  ),
+  metadata: Metadata.optional(),
+  tenant: EnqueueOptions.shape.tenant.describe(
+    "The tenant the batch and its members belong to; operator tokens only (default `default`). A tenant's token always creates for its own tenant: naming another is a 403.",
+  ),
+});
+
 type JsonObject = Record<string, unknown>;
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 
@@ -55,6 +87,11 @@ function componentSchemas(): Record<string, JsonObject> {
   add(Metadata, 'Metadata', 'Echoed in webhooks; at most 2048 bytes as JSON');
   add(IdempotencyKey, 'IdempotencyKey');
   add(CreateGenerationResult, 'CreateGenerationResult');
+  add(CreateBatchBody, 'CreateBatchBody', 'Generations to create together, and how to deliver their results');
+  add(CreateBatchItem, 'CreateBatchItem', 'One generation of a batch');
+  add(BatchCreateResultSchema, 'BatchCreateResult');
+  add(BatchSchema, 'Batch', "A batch's state, member counts, costs and results file");
+  add(BatchGenerationsPageSchema, 'BatchGenerationsPage');
   add(GenerationStatusSchema, 'GenerationStatus');
   add(CancelResult, 'CancelResult');
   add(StateEventSchema, 'StateEvent', 'The data of each `event: state` on the events stream');
@@ -202,9 +239,63 @@ const EXAMPLE_STREAM = [
   '',
 ].join('\n');
 
+const EXAMPLE_BATCH_ID = 'bat_01jz8k2m3n4p5q6r7s8t9v0wxy';
+const BATCH_INSTANCE = `/v1/batches/${EXAMPLE_BATCH_ID}`;
+const batchIdParam = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: 'The batch id, as returned by createBatch',
+  schema: { type: 'string', pattern: BATCH_ID.source },
+  example: EXAMPLE_BATCH_ID,
+};
+const batchNotFound = (instance: string, description = "No such batch, or another tenant's") =>
+  problemResponse(instance, description, [
+    {
+      kind: 'batch-not-found',
+      detail: `no batch ${EXAMPLE_BATCH_ID}`,
+      extensions: { id: EXAMPLE_BATCH_ID },
+    },
+  ]);
+const batchLocation = {
+  Location: {
+    description: 'The batch: `/v1/batches/{id}`',
+    schema: { type: 'string' },
+    example: BATCH_INSTANCE,
+  },
+};
+const EXAMPLE_COUNTS = {
+  total: 3,
+  queued: 1,
+  submitting: 0,
+  running: 1,
+  copying: 0,
+  succeeded: 1,
+  failed: 0,
+  canceled: 0,
+};
+const BATCH_INTERVAL_MS = DEFAULT_BATCH_EVENTS_INTERVAL_MS;
+const BATCH_EVENTS_DESCRIPTION = `A server-sent event stream (\`text/event-stream\`) of a batch's progress. Every event is named \`batch\`; its \`data\` is one line of JSON, the Batch as GET /v1/batches/{id} answers it (state, counts, costs). The first event is the batch as it is now; then one event after members change state, coalesced: at most one every ${BATCH_INTERVAL_MS} ms however fast members move, so a client sees counts, not every change. The server closes the stream after sending the event whose \`state\` is \`completed\` or \`canceled\` (at once if the batch has already ended), and also when it shuts down or the record expires. Events carry no \`id:\`: each is the whole batch, so a client that reconnects needs no Last-Event-ID (its first event is the current batch). A \`: heartbeat\` comment line comes every ${DEFAULT_HEARTBEAT_MS / 1000} s (the default); an idle stream costs the server no Redis command. Streams count against the same caps as generation streams (API_MAX_STREAMS, API_MAX_STREAMS_PER_TOKEN).`;
+const EXAMPLE_BATCH_STREAM = [
+  'event: batch',
+  `data: ${JSON.stringify({ id: EXAMPLE_BATCH_ID, state: 'in_progress', counts: EXAMPLE_COUNTS })}`,
+  '',
+  ': heartbeat',
+  '',
+  '',
+].join('\n');
+
 const TAGS = [
   { name: 'Generations', description: 'Enqueue a generation, read its status record, cancel it' },
-  { name: 'Events', description: 'Follow a generation as it changes state (server-sent events)' },
+  {
+    name: 'Batches',
+    description: `Create up to ${MAX_BATCH_ITEMS} generations at once (all or none), follow their counts, cancel them, page through them`,
+  },
+  {
+    name: 'Events',
+    description:
+      'Follow a generation as it changes state, or a batch as its counts move (server-sent events)',
+  },
   {
     name: 'Tenants',
     description:
@@ -212,6 +303,261 @@ const TAGS = [
   },
   { name: 'Service', description: 'Health and this document; no auth' },
 ];
+
+const BATCH_LIMIT_EXAMPLE = {
+  kind: 'body-too-large' as const,
+  detail: `the body is larger than ${DEFAULT_BATCH_BODY_LIMIT_BYTES} bytes`,
+  extensions: { limitBytes: DEFAULT_BATCH_BODY_LIMIT_BYTES },
+};
+
+/** The batch routes: create, read, cancel, page through members, follow counts. */
+function batchPaths(): Record<string, JsonObject> {
+  const events = `${BATCH_INSTANCE}/events`;
+  const generations = `${BATCH_INSTANCE}/generations`;
+  return {
+    '/v1/batches': {
+      post: {
+        operationId: 'createBatch',
+        summary: 'Create a batch of generations',
+        description: `Creates up to ${MAX_BATCH_ITEMS} generations in one step, all or none: every item is checked before anything is written (a 422 names each bad item, \`items[2].request.input.media\`), and the tenant's budget must take the estimates of them all (else 402). Members queue in their tenant like single generations. The body limit of this route is its own: ${DEFAULT_BATCH_BODY_LIMIT_BYTES} bytes by default, or API_BODY_LIMIT_BYTES when that is larger.`,
+        tags: ['Batches'],
+        parameters: [
+          {
+            name: 'Idempotency-Key',
+            in: 'header',
+            required: false,
+            description:
+              'The same key (within the tenant) returns the same batch (200) for at least 24 h; with other items or options it is a 409',
+            schema: ref('IdempotencyKey'),
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: ref('CreateBatchBody') } },
+        },
+        responses: {
+          '201': json('Created, with every member', 'BatchCreateResult', batchLocation),
+          '200': json(
+            'The Idempotency-Key named an existing batch made from the same body; nothing new was created',
+            'BatchCreateResult',
+            batchLocation,
+          ),
+          '400': problemResponse('/v1/batches', 'The body is not JSON, or is empty', [
+            { kind: 'malformed-json', detail: 'the body could not be parsed as JSON' },
+            { kind: 'bad-request', detail: 'the request could not be processed' },
+          ]),
+          '402': problemResponse(
+            '/v1/batches',
+            "The members' estimated cost together would take the tenant over its budget for the period; nothing was created. `tenant`, `limitUsd`, `spentUsd`, `reservedUsd` and `requestedUsd` (US dollars, for the whole batch) say by how much",
+            [
+              {
+                kind: 'budget-exceeded',
+                detail: `tenant ${EXAMPLE_TENANT}: 0.75 USD more would exceed its budget of 500.00 USD for the period (spent 498.50, reserved 1.00); nothing was enqueued`,
+                extensions: EXAMPLE_REFUSAL,
+              },
+            ],
+          ),
+          '403': forbiddenResponse(
+            '/v1/batches',
+            "The body names a `tenant` other than the token's own (only operator tokens may name any)",
+            `this token belongs to tenant ${EXAMPLE_TENANT} and cannot enqueue for tenant other; leave out "tenant" or use an operator token`,
+          ),
+          '409': problemResponse(
+            '/v1/batches',
+            'The Idempotency-Key was used with other items or options; `existingId` names that batch',
+            [
+              {
+                kind: 'idempotency-conflict',
+                detail: `the Idempotency-Key was already used for ${EXAMPLE_BATCH_ID} with different items or options`,
+                extensions: { existingId: EXAMPLE_BATCH_ID },
+              },
+            ],
+          ),
+          '413': problemResponse('/v1/batches', "The body is larger than this route's limit (`limitBytes`)", [
+            BATCH_LIMIT_EXAMPLE,
+          ]),
+          '415': problemResponse('/v1/batches', 'The body is not application/json (or there is none)', [
+            { kind: 'unsupported-media-type', detail: 'send the body as content-type application/json' },
+          ]),
+          '422': problemResponse(
+            '/v1/batches',
+            'The body breaks a rule; `errors` lists every one by path (`items[2].request.input.media`, `items[0].webhook.url`, `headers.idempotency-key` for the header)',
+            [
+              {
+                kind: 'invalid-request',
+                detail: '1 problem: items[2].request.input.media: needs at least one item',
+                extensions: {
+                  errors: [
+                    {
+                      path: 'items[2].request.input.media',
+                      rule: 'too_small',
+                      message: 'needs at least one item',
+                    },
+                  ],
+                },
+              },
+            ],
+          ),
+          ...authenticated('/v1/batches'),
+        },
+      },
+    },
+    '/v1/batches/{id}': {
+      parameters: [batchIdParam],
+      get: {
+        operationId: 'getBatch',
+        summary: 'Read a batch: state, member counts, costs, results file',
+        tags: ['Batches'],
+        responses: {
+          '200': json('The batch', 'Batch'),
+          '404': batchNotFound(BATCH_INSTANCE),
+          ...authenticated(BATCH_INSTANCE),
+        },
+      },
+      delete: {
+        operationId: 'cancelBatch',
+        summary: 'Cancel every member not yet finished',
+        description:
+          'Cancels each member that has not finished (as DELETE /v1/generations/{id} does) and answers the batch after that: its state is `canceled` once every member is terminal. A batch already ended is answered unchanged. Takes no body; one sent anyway must be JSON within the size limit (400, 413, 415).',
+        tags: ['Batches'],
+        responses: {
+          '200': json('The batch after the cancel', 'Batch'),
+          '400': problemResponse(BATCH_INSTANCE, 'A body was sent and is not JSON', [
+            { kind: 'malformed-json', detail: 'the body could not be parsed as JSON' },
+            { kind: 'bad-request', detail: 'the request could not be processed' },
+          ]),
+          '404': batchNotFound(BATCH_INSTANCE),
+          '413': problemResponse(BATCH_INSTANCE, 'A body was sent and is too large', [
+            {
+              kind: 'body-too-large',
+              detail: 'the body is larger than 1048576 bytes',
+              extensions: { limitBytes: 1_048_576 },
+            },
+          ]),
+          '415': problemResponse(BATCH_INSTANCE, 'A body was sent and is not application/json', [
+            { kind: 'unsupported-media-type', detail: 'send the body as content-type application/json' },
+          ]),
+          ...authenticated(BATCH_INSTANCE),
+        },
+      },
+    },
+    '/v1/batches/{id}/generations': {
+      parameters: [batchIdParam],
+      get: {
+        operationId: 'listBatchGenerations',
+        summary: "A page of a batch's members with their states",
+        description:
+          'Members in the order of the items. Pass the `cursor` of a page back for the next one; the last page has none.',
+        tags: ['Batches'],
+        parameters: [
+          {
+            name: 'cursor',
+            in: 'query',
+            required: false,
+            description: 'The `cursor` of the previous page',
+            schema: { type: 'string', pattern: '^\\d{1,9}$' },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            required: false,
+            description: 'Members per page (default 100)',
+            schema: { type: 'integer', minimum: 1, maximum: 1000 },
+          },
+        ],
+        responses: {
+          '200': json('A page of members', 'BatchGenerationsPage'),
+          '404': batchNotFound(generations),
+          '422': problemResponse(
+            generations,
+            'A bad `cursor` or `limit`; `errors` names it (`query.cursor`, `query.limit`)',
+            [
+              {
+                kind: 'invalid-request',
+                detail: '1 problem: query.limit: must be an integer from 1 to 1000',
+                extensions: {
+                  errors: [
+                    { path: 'query.limit', rule: 'range', message: 'must be an integer from 1 to 1000' },
+                  ],
+                },
+              },
+            ],
+          ),
+          ...authenticated(generations),
+        },
+      },
+    },
+    '/v1/batches/{id}/events': {
+      parameters: [batchIdParam],
+      get: {
+        operationId: 'streamBatchEvents',
+        summary: "Follow a batch's counts (server-sent events)",
+        description: BATCH_EVENTS_DESCRIPTION,
+        tags: ['Events'],
+        responses: {
+          '200': {
+            description: BATCH_EVENTS_DESCRIPTION,
+            headers: {
+              'Cache-Control': { description: '`no-cache, no-transform`', schema: { type: 'string' } },
+            },
+            content: {
+              'text/event-stream': {
+                schema: {
+                  type: 'string',
+                  description:
+                    'The stream. OpenAPI 3.1 cannot type the events of a stream (3.2 adds `itemSchema`); `$defs.event` describes one event the way 3.2 would.',
+                  $defs: {
+                    event: {
+                      type: 'object',
+                      description: 'One event, by its SSE fields',
+                      required: ['event', 'data'],
+                      properties: {
+                        event: { const: 'batch' },
+                        data: {
+                          type: 'string',
+                          contentMediaType: 'application/json',
+                          contentSchema: ref('Batch'),
+                        },
+                      },
+                    },
+                  },
+                },
+                example: EXAMPLE_BATCH_STREAM,
+              },
+            },
+          },
+          '404': batchNotFound(events, "No such batch, or another tenant's; sent before any stream starts"),
+          '429': problemResponse(
+            events,
+            'This token already has API_MAX_STREAMS_PER_TOKEN streams open (`limit`); close one, or retry after `Retry-After`',
+            [
+              {
+                kind: 'too-many-streams',
+                detail: 'this token already has 100 events streams open; close one or retry later',
+                extensions: { limit: 100 },
+              },
+            ],
+            STREAMS_RETRY_AFTER,
+          ),
+          '503': problemResponse(
+            events,
+            'This API process already has API_MAX_STREAMS streams open (`limit`), or state changes cannot be followed right now (the Redis subscription failed; retry later)',
+            [
+              {
+                kind: 'streams-full',
+                detail: 'this API process already has 1000 events streams open; retry later',
+                extensions: { limit: 1000 },
+              },
+              { kind: 'unavailable', detail: 'state changes cannot be followed right now' },
+            ],
+            STREAMS_RETRY_AFTER,
+          ),
+          ...authenticated(events),
+        },
+      },
+    },
+  };
+}
 
 export function buildOpenApiDocument(): JsonObject {
   return {
@@ -468,6 +814,7 @@ export function buildOpenApiDocument(): JsonObject {
           },
         },
       },
+      ...batchPaths(),
       '/v1/tenants/{name}': {
         parameters: [nameParam],
         get: {
@@ -580,7 +927,7 @@ export function buildOpenApiDocument(): JsonObject {
           type: 'http',
           scheme: 'bearer',
           description:
-            "One of the tokens in API_TOKENS; checked before the body is read. A token is bound to a tenant (`token:acme`; a bare token is `default`'s): it enqueues for that tenant only and sees only its generations (another tenant's answer 404, as unknown ones do). An operator token (`token:*`) sees every tenant and may change tenants.",
+            "One of the tokens in API_TOKENS; checked before the body is read. A token is bound to a tenant (`token:acme`; a bare token is `default`'s): it enqueues for that tenant only and sees only its generations and batches (another tenant's answer 404, as unknown ones do). An operator token (`token:*`) sees every tenant and may change tenants.",
         },
       },
       schemas: componentSchemas(),

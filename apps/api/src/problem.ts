@@ -35,6 +35,7 @@ export const PROBLEMS = {
     title: 'No such generation',
     code: 'REELAY_GENERATION_NOT_FOUND',
   },
+  'batch-not-found': { status: 404, title: 'No such batch', code: 'REELAY_BATCH_NOT_FOUND' },
   'tenant-not-found': { status: 404, title: 'No such tenant', code: 'REELAY_TENANT_NOT_FOUND' },
   'idempotency-conflict': {
     status: 409,

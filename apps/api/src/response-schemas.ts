@@ -4,6 +4,11 @@
  * below fails the typecheck the day the two drift apart.
  */
 import {
+  BATCH_ID,
+  BATCH_STATES,
+  type Batch,
+  type BatchCreateResult,
+  type BatchGenerationsPage,
   DELIVERY_STATES,
   EventType,
   GENERATION_ID,
@@ -117,6 +122,68 @@ type Flat<T> = { [K in keyof T]: T[K] };
 // The same check for the tenant (an intersection type in contracts, hence Flat).
 const tenantSchemaInSync: Same<z.infer<typeof TenantSchema>, Flat<Tenant>> = true;
 void tenantSchemaInSync;
+
+export const BatchId = z.string().regex(BATCH_ID).describe('`bat_` + a lower-case ULID');
+/** A member's state; `expired` when its record is gone (records expire after their retention). */
+const MemberState = z.union([GenerationStateSchema, z.literal('expired')]);
+
+export const BatchCountsSchema = z
+  .object({
+    total: z.number().int(),
+    ...Object.fromEntries(GENERATION_STATES.map((s) => [s, z.number().int()])),
+  } as { total: z.ZodNumber } & Record<(typeof GENERATION_STATES)[number], z.ZodNumber>)
+  .describe('how many members are in each state, and in all; exact at every moment');
+
+export const BatchSchema = z.object({
+  id: BatchId,
+  tenant: z.string().describe('the tenant it belongs to'),
+  state: z
+    .enum(BATCH_STATES)
+    .describe('`completed` or `canceled` once every member is terminal (`canceled` when a cancel was asked)'),
+  counts: BatchCountsSchema,
+  created: Millis.describe('when it was created'),
+  completed: Millis.optional().describe('when its last member ended; absent while in progress'),
+  metadata: Metadata.optional(),
+  webhook: WebhookTarget.optional(),
+  idempotencyKey: z.string().optional(),
+  costUsd: z
+    .object({ estimated: z.number(), actual: z.number() })
+    .describe('sums over the members: estimated at create, actual as they end (USD)'),
+  manifest: z
+    .object({ bucket: z.string(), key: z.string() })
+    .optional()
+    .describe('the results file (JSON lines, one per member), once written'),
+  round: z
+    .number()
+    .int()
+    .describe('how often every member has ended (2 after an operator retried failed members)'),
+});
+// BatchCounts is an intersection in contracts: compared flattened, as the tenant is.
+type FlatBatch = Flat<Omit<Batch, 'counts'> & { counts: Flat<Batch['counts']> }>;
+const batchSchemaInSync: Same<Flat<z.infer<typeof BatchSchema>>, FlatBatch> = true;
+void batchSchemaInSync;
+
+export const BatchCreateResultSchema = z.object({
+  id: BatchId,
+  created: z.boolean().describe('false when the Idempotency-Key returned an existing batch'),
+  generations: z
+    .array(z.object({ id: GenerationId, state: MemberState, created: z.boolean() }))
+    .describe('the members, in the order of the items'),
+});
+const batchCreateInSync: Same<z.infer<typeof BatchCreateResultSchema>, BatchCreateResult> = true;
+void batchCreateInSync;
+
+export const BatchGenerationsPageSchema = z.object({
+  items: z
+    .array(z.object({ id: GenerationId, state: MemberState }))
+    .describe('members in the order of the items'),
+  cursor: z
+    .string()
+    .optional()
+    .describe('pass it back as `cursor` for the next page; absent on the last one'),
+});
+const batchPageInSync: Same<z.infer<typeof BatchGenerationsPageSchema>, BatchGenerationsPage> = true;
+void batchPageInSync;
 
 export const CreateGenerationResult = z.object({
   id: GenerationId,

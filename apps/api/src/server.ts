@@ -8,6 +8,8 @@ import type { Redis } from 'ioredis';
 import { type ApiToken, DEFAULT_BODY_LIMIT_BYTES } from './api-config.ts';
 import type { ApiProducer } from './api-deps.ts';
 import { bearerChallenge, createTokenCheck, OPERATOR } from './auth.ts';
+import { DEFAULT_BATCH_EVENTS_INTERVAL_MS } from './batch-events.ts';
+import { DEFAULT_BATCH_BODY_LIMIT_BYTES, registerBatchRoutes } from './batch-routes.ts';
 import {
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_MAX_STREAMS,
@@ -80,6 +82,10 @@ export type ApiServerOptions = {
   allowNoAuth?: boolean;
   /** @defaultValue 1 MiB */
   bodyLimitBytes?: number;
+  /** The body limit of POST /v1/batches (10,000 items): at least `bodyLimitBytes`. @defaultValue 32 MiB */
+  batchBodyLimitBytes?: number;
+  /** Least time between two events of a batch's events stream (changes are coalesced). @defaultValue 200 */
+  batchEventsIntervalMs?: number;
   /** Request and error log; never sees tokens. @defaultValue silent */
   logger?: Logger;
   /** A connection for the state-change subscription; the server neither opens nor closes it. @defaultValue a duplicate of the producer's, opened on the first events stream and closed with the server */
@@ -197,7 +203,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   app.addHook('preParsing', async (request, reply) => {
     if (request.headers.expect?.toLowerCase() !== '100-continue' || reply.raw.headersSent) return;
     const declared = Number(request.headers['content-length']);
-    if (!(declared > bodyLimit)) reply.raw.writeContinue();
+    if (!(declared > (request.routeOptions.bodyLimit ?? bodyLimit))) reply.raw.writeContinue();
   });
 
   app.setErrorHandler<FastifyError>((err, request, reply) => {
@@ -210,7 +216,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
         problem('unavailable', 'Redis does not answer; try again later', instanceOf(request.url)),
       );
     }
-    const p = problemOfError(err, instanceOf(request.url), bodyLimit);
+    const p = problemOfError(err, instanceOf(request.url), request.routeOptions.bodyLimit ?? bodyLimit);
     if (p.status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: err.code, status: p.status }, 'request refused');
     return sendProblem(reply, p);
@@ -237,11 +243,15 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
 
   registerGenerationRoutes(app, producer);
   registerTenantRoutes(app, producer);
+  registerBatchRoutes(app, producer, {
+    bodyLimitBytes: Math.max(bodyLimit, opts.batchBodyLimitBytes ?? DEFAULT_BATCH_BODY_LIMIT_BYTES),
+  });
   registerEventsRoute(app, {
     producer,
     hub,
     streams,
     heartbeatMs: opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+    batchEventsIntervalMs: opts.batchEventsIntervalMs ?? DEFAULT_BATCH_EVENTS_INTERVAL_MS,
     maxStreams: opts.maxStreams ?? DEFAULT_MAX_STREAMS,
     maxStreamsPerToken: opts.maxStreamsPerToken ?? DEFAULT_MAX_STREAMS_PER_TOKEN,
   });

@@ -6,7 +6,7 @@ export type StateListener = (change: StateChange) => void;
 export type StateHub = {
   /**
    * Calls `listener` for each state change of generation `id` until the returned function is
-   * called. `resubscribed` is called after a Redis reconnect once the subscription is back: a
+   * called; for a batch id (`bat_…`), for each state change of any of its members. `resubscribed` is called after a Redis reconnect once the subscription is back: a
    * change published while the connection was down was missed, so re-read what you follow.
    */
   listen(id: string, listener: StateListener, resubscribed?: () => void): Promise<() => void>;
@@ -16,7 +16,8 @@ export type StateHub = {
 };
 
 /**
- * One Redis subscription shared by every SSE client, fanned out in process by generation id.
+ * One Redis subscription shared by every SSE client, fanned out in process by generation id
+ * (and by batch id, for a batch's events stream).
  * The connection is opened on the first `listen` (an API with no SSE clients holds none) and
  * kept until `close`; ioredis re-subscribes by itself after a reconnect. While subscribed no change
  * is lost (the record writer publishes in the script that writes), so listeners need no polling;
@@ -58,7 +59,12 @@ export function createStateHub(opts: {
   };
 
   function dispatch(change: StateChange): void {
-    const listeners = byId.get(change.id);
+    notify(byId.get(change.id), change);
+    // A member's change also goes to those following its batch (ids never collide: gen_ / bat_).
+    if (change.batchId) notify(byId.get(change.batchId), change);
+  }
+
+  function notify(listeners: Set<StateListener> | undefined, change: StateChange): void {
     if (!listeners) return;
     for (const listener of [...listeners]) {
       try {

@@ -103,3 +103,12 @@ export const sseStateEvent = (e: StateEvent): string => sseEvent('state', e, sse
 
 /** A comment line: ignored by EventSource, keeps proxies from closing an idle stream. */
 export const sseComment = (text: string): string => `: ${text}\n\n`;
+
+/** The response headers of an events stream. */
+export const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  connection: 'keep-alive',
+  // nginx buffers responses unless told not to; a buffered stream is no stream.
+  'x-accel-buffering': 'no',
+};

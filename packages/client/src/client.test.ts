@@ -375,6 +375,123 @@ describe('events', () => {
   });
 });
 
+describe('batches', () => {
+  const fast = { attempts: 2, delayMs: 1 };
+  const BATCH = 'bat_01arz3ndektsv4rrffq69g5fav';
+  const counts = (done: number) => ({
+    total: 2,
+    queued: 2 - done,
+    submitting: 0,
+    running: 0,
+    copying: 0,
+    succeeded: done,
+    failed: 0,
+    canceled: 0,
+  });
+  const batch = (state: string, done: number) => ({
+    id: BATCH,
+    tenant: 'default',
+    state,
+    counts: counts(done),
+    created: 1,
+    costUsd: { estimated: 1, actual: 0 },
+    round: 0,
+  });
+  const batchEvent = (state: string, done: number) =>
+    `event: batch\ndata: ${JSON.stringify(batch(state, done))}\n\n`;
+
+  it('createBatch posts the items and options, the idempotency key as a header', async () => {
+    const result = {
+      id: BATCH,
+      created: true,
+      generations: [{ id: 'gen_x', state: 'queued', created: true }],
+    };
+    const f = fakeFetch(json(201, result));
+    const client = createClient({ baseUrl: BASE, token: TOKEN, fetch: f.fn });
+    const items = [{ request, metadata: { sku: 1 }, priority: 3 }];
+    expect(
+      await client.createBatch(items, { idempotencyKey: 'k-1', metadata: { run: 'a' }, tenant: 'acme' }),
+    ).toEqual(result);
+    expect(f.calls[0]).toMatchObject({ url: 'http://reelay.test/v1/batches', method: 'POST' });
+    expect(f.calls[0]!.headers).toMatchObject({
+      'idempotency-key': 'k-1',
+      'content-type': 'application/json',
+    });
+    expect(JSON.parse(f.calls[0]!.body!)).toEqual({ items, metadata: { run: 'a' }, tenant: 'acme' });
+  });
+
+  it('getBatch, cancelBatch and listBatchGenerations: the body, undefined for batch-not-found, else a ReelayApiError', async () => {
+    const page = { items: [{ id: 'gen_x', state: 'queued' }], cursor: '1' };
+    const f = fakeFetch(
+      json(200, batch('in_progress', 0)),
+      problem(404, 'REELAY_BATCH_NOT_FOUND'),
+      json(200, batch('canceled', 0)),
+      problem(404, 'REELAY_BATCH_NOT_FOUND'),
+      json(200, page),
+      problem(422, 'REELAY_INVALID_REQUEST', {
+        errors: [{ path: 'query.limit', rule: 'range', message: 'm' }],
+      }),
+      problem(404, 'REELAY_API_NOT_FOUND'),
+    );
+    const client = createClient({ baseUrl: BASE, token: TOKEN, fetch: f.fn });
+    expect(await client.getBatch(BATCH)).toMatchObject({ id: BATCH, state: 'in_progress' });
+    expect(await client.getBatch('bat/../x')).toBeUndefined();
+    expect(await client.cancelBatch(BATCH)).toMatchObject({ state: 'canceled' });
+    expect(await client.cancelBatch(BATCH)).toBeUndefined();
+    expect(await client.listBatchGenerations(BATCH, { cursor: '100', limit: 50 })).toEqual(page);
+    const bad = await rejection(client.listBatchGenerations(BATCH, { limit: 0 }));
+    expect(isReelayApiError(bad) && bad.errors?.[0]?.path).toBe('query.limit');
+    expect(isReelayApiError(await rejection(client.getBatch(BATCH)))).toBe(true);
+    expect(f.calls.map((c) => `${c.method} ${c.url.slice(BASE.length - 1)}`)).toEqual([
+      `GET /v1/batches/${BATCH}`,
+      'GET /v1/batches/bat%2F..%2Fx',
+      `DELETE /v1/batches/${BATCH}`,
+      `DELETE /v1/batches/${BATCH}`,
+      `GET /v1/batches/${BATCH}/generations?cursor=100&limit=50`,
+      `GET /v1/batches/${BATCH}/generations?limit=0`,
+      `GET /v1/batches/${BATCH}`,
+    ]);
+  });
+
+  it('batchEvents yields each batch event, reconnects after a drop, and ends after the final one', async () => {
+    const f = fakeFetch(
+      sse([batchEvent('in_progress', 0), ': heartbeat\n\n']),
+      problem(503, 'REELAY_API_UNAVAILABLE'),
+      sse([batchEvent('in_progress', 1), batchEvent('completed', 2)], { open: true }),
+    );
+    const client = createClient({ baseUrl: BASE, token: TOKEN, fetch: f.fn, reconnect: fast });
+    const seen: string[] = [];
+    for await (const b of client.batchEvents(BATCH)) seen.push(`${b.state}:${b.counts.succeeded}`);
+    expect(seen).toEqual(['in_progress:0', 'in_progress:1', 'completed:2']);
+    expect(f.calls.map((c) => c.url)).toEqual(Array(3).fill(`http://reelay.test/v1/batches/${BATCH}/events`));
+    expect(f.calls[0]!.headers).toMatchObject({
+      accept: 'text/event-stream',
+      authorization: `Bearer ${TOKEN}`,
+    });
+    // The last stream stayed open after the final event: the client closed it.
+    expect(f.calls[2]!.signal.aborted).toBe(true);
+  });
+
+  it('batchEvents does not retry a 404, and gives up after the configured attempts', async () => {
+    const notFound = fakeFetch(problem(404, 'REELAY_BATCH_NOT_FOUND'));
+    const a = createClient({ baseUrl: BASE, token: TOKEN, fetch: notFound.fn, reconnect: fast });
+    const err = await rejection(a.batchEvents(BATCH).next());
+    expect(isReelayApiError(err) && err.code).toBe('REELAY_BATCH_NOT_FOUND');
+    const dropping = fakeFetch(sse([batchEvent('in_progress', 0)]), sse([]), sse([]));
+    const b = createClient({ baseUrl: BASE, token: TOKEN, fetch: dropping.fn, reconnect: fast });
+    const states: string[] = [];
+    const gaveUp = await rejection(
+      (async () => {
+        for await (const e of b.batchEvents(BATCH)) states.push(e.state);
+      })(),
+    );
+    expect(states).toEqual(['in_progress']);
+    expect(isReelayRequestError(gaveUp)).toBe(true);
+    expect(String((gaveUp as Error).message)).toContain(`/v1/batches/${BATCH}/events`);
+    expect(dropping.calls).toHaveLength(3);
+  });
+});
+
 describe('readSse', () => {
   it('reads fields across chunk boundaries, LF, CRLF and CR line ends, multi-line data, and skips comments', async () => {
     const text = ': hi\r\nid: 1\r\nevent: a\r\ndata: x\r\ndata: y\r\n\r\nevent: b\rdata:z\r\rdata: w\n\n';

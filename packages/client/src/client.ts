@@ -1,4 +1,7 @@
 import {
+  type Batch,
+  type BatchCreateResult,
+  type BatchGenerationsPage,
   GENERATION_STATES,
   type GenerationRequest,
   type GenerationState,
@@ -64,6 +67,32 @@ export type EventsOptions = {
   signal?: AbortSignal;
 };
 
+/** One item of `POST /v1/batches`: a generation request and its own delivery options. */
+export type CreateBatchItem = {
+  request: GenerationRequest;
+  /** Where this member's webhooks go; without one it inherits the batch's `webhook`. */
+  webhook?: WebhookTarget;
+  metadata?: Metadata;
+  /** 1 (highest) to 2 097 152. */
+  priority?: number;
+};
+
+/** The body fields of `POST /v1/batches` besides `items`, and the `Idempotency-Key` header. */
+export type CreateBatchOptions = {
+  /** Sent as the `Idempotency-Key` header: the same key returns the same batch (`created: false`). */
+  idempotencyKey?: string;
+  /** Members without a webhook of their own inherit it; it also receives `batch.completed`. */
+  webhook?: WebhookTarget;
+  metadata?: Metadata;
+  /** The tenant to create for: operator tokens only (as for `create`). */
+  tenant?: string;
+};
+
+export type BatchEventsOptions = {
+  /** Aborting ends the iteration with the signal's reason. */
+  signal?: AbortSignal;
+};
+
 export type ReelayClient = {
   create(request: GenerationRequest, options?: CreateOptions): Promise<CreateResult>;
   /** The status record, or undefined when there is no such generation. */
@@ -82,7 +111,29 @@ export type ReelayClient = {
    * out keep their value, `null` clears a cap or a budget. Resolves to the changed tenant.
    */
   setTenant(name: string, settings: TenantSettingsPatch): Promise<Tenant>;
+  /**
+   * Creates up to 10,000 generations at once, all or none. A bad item is a 422 `ReelayApiError`
+   * whose `errors` name it (`items[2].request.input.media`); over the budget a 402.
+   */
+  createBatch(items: readonly CreateBatchItem[], options?: CreateBatchOptions): Promise<BatchCreateResult>;
+  /** The batch (state, counts, costs, results file), or undefined when there is no such batch. */
+  getBatch(id: string): Promise<Batch | undefined>;
+  /** Cancels every member not yet finished; resolves to the batch after that, undefined when unknown. */
+  cancelBatch(id: string): Promise<Batch | undefined>;
+  /** A page of members in item order; pass `cursor` back for the next. Undefined when unknown. */
+  listBatchGenerations(
+    id: string,
+    page?: { cursor?: string; limit?: number },
+  ): Promise<BatchGenerationsPage | undefined>;
+  /**
+   * The batch now, then again as its members move (coalesced by the server), ending after the
+   * one whose state is `completed` or `canceled`; reconnects when the stream drops (each event is
+   * the whole batch, so nothing is lost in between).
+   */
+  batchEvents(id: string, options?: BatchEventsOptions): AsyncGenerator<Batch, void, undefined>;
 };
+
+const isFinalBatch = (b: Pick<Batch, 'state'>): boolean => b.state === 'completed' || b.state === 'canceled';
 
 /** The SSE id the API gives a state event (`<at>-<state>`): pass it as `lastEventId` to resume. */
 export const eventIdOf = (e: Pick<StateEvent, 'state' | 'at'>): string => `${e.at}-${e.state}`;
@@ -161,6 +212,7 @@ export function createClient(options: ClientOptions): ReelayClient {
   const auth = { authorization: `Bearer ${options.token}` };
   const generation = (id: string) => `/v1/generations/${encodeURIComponent(id)}`;
   const tenant = (name: string) => `/v1/tenants/${encodeURIComponent(name)}`;
+  const batch = (id: string) => `/v1/batches/${encodeURIComponent(id)}`;
 
   /**
    * One request. `read` runs under the timeout (create/get/cancel read the body there); for a
@@ -209,6 +261,54 @@ export function createClient(options: ClientOptions): ReelayClient {
     <T>(method: string, accept: (res: Response, problem: () => Promise<ReelayApiError>) => Promise<T> | T) =>
     (res: Response, url: string): Promise<T> =>
       Promise.resolve(accept(res, () => apiError(res, method, url)));
+
+  /** A 200's JSON body; a 404 batch-not-found as undefined; any other answer throws. */
+  const batchOrUndefined = <T>(method: string) =>
+    json(method, async (res, problem): Promise<T | undefined> => {
+      if (res.status === 200) return (await res.json()) as T;
+      const err = await problem();
+      if (err.code === 'REELAY_BATCH_NOT_FOUND') return undefined;
+      throw err;
+    });
+
+  /**
+   * Opens an events stream: the response once its headers are in, or throws (`retryable` on a
+   * 5xx or 429, which may pass; a 401 or 404 will not).
+   */
+  const openStream = (path: string, headers: Record<string, string>, signal?: AbortSignal) =>
+    send(
+      'GET',
+      path,
+      { headers: { accept: 'text/event-stream', ...headers }, ...(signal ? { signal } : {}) },
+      async (res, url, abort) => {
+        if (res.ok && res.body) return { res, url, abort };
+        const err = await apiError(res, 'GET', url);
+        if (res.status >= 500 || res.status === 429) throw Object.assign(err, { retryable: true });
+        throw err;
+      },
+    );
+
+  /** The stream's body, aborting the request when no bytes came for `idleTimeoutMs`. */
+  function watched(
+    res: Response,
+    abort: AbortController,
+  ): { body: ReadableStream<Uint8Array>; stop(): void } {
+    let idle: ReturnType<typeof setTimeout> | undefined;
+    const armIdle = () => {
+      clearTimeout(idle);
+      idle = setTimeout(() => abort.abort(new Error(`no data for ${idleTimeoutMs} ms`)), idleTimeoutMs);
+    };
+    armIdle();
+    const body = res.body!.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          armIdle();
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    return { body, stop: () => clearTimeout(idle) };
+  }
 
   return {
     create(request, opts = {}) {
@@ -285,6 +385,85 @@ export function createClient(options: ClientOptions): ReelayClient {
       );
     },
 
+    createBatch(items, opts = {}) {
+      const { idempotencyKey, ...rest } = opts;
+      const body = JSON.stringify({ items, ...rest });
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
+      return send(
+        'POST',
+        '/v1/batches',
+        { headers, body },
+        json('POST', async (res, problem) => {
+          if (res.status === 200 || res.status === 201) return (await res.json()) as BatchCreateResult;
+          throw await problem();
+        }),
+      );
+    },
+
+    getBatch(id) {
+      return send('GET', batch(id), {}, batchOrUndefined<Batch>('GET'));
+    },
+
+    cancelBatch(id) {
+      return send('DELETE', batch(id), {}, batchOrUndefined<Batch>('DELETE'));
+    },
+
+    listBatchGenerations(id, page = {}) {
+      const query = new URLSearchParams();
+      if (page.cursor !== undefined) query.set('cursor', page.cursor);
+      if (page.limit !== undefined) query.set('limit', String(page.limit));
+      const q = query.size ? `?${query}` : '';
+      return send('GET', `${batch(id)}/generations${q}`, {}, batchOrUndefined<BatchGenerationsPage>('GET'));
+    },
+
+    async *batchEvents(id, opts = {}) {
+      const { signal } = opts;
+      let failures = 0;
+      const path = `${batch(id)}/events`;
+      for (;;) {
+        let opened: Awaited<ReturnType<typeof openStream>>;
+        try {
+          opened = await openStream(path, {}, signal);
+        } catch (e) {
+          if (signal?.aborted) throw signal.reason;
+          if (e instanceof ReelayApiError && !(e as { retryable?: boolean }).retryable) throw e;
+          failures += 1;
+          if (failures > attempts) throw e;
+          await sleep(Math.min(5_000, delayMs * 2 ** (failures - 1)), signal);
+          continue;
+        }
+        const { res, url, abort } = opened;
+        const stream = watched(res, abort);
+        let dropped: unknown;
+        try {
+          for await (const message of readSse(stream.body)) {
+            if (message.event !== 'batch') continue;
+            const event = JSON.parse(message.data) as Batch;
+            failures = 0;
+            yield event;
+            if (isFinalBatch(event)) return;
+          }
+        } catch (e) {
+          if (signal?.aborted) throw signal.reason;
+          dropped = e;
+        } finally {
+          stream.stop();
+          abort.abort();
+        }
+        // Dropped before the final event: the next stream opens with the batch as it is then.
+        failures += 1;
+        if (failures > attempts)
+          throw new ReelayRequestError(
+            'GET',
+            printable(url),
+            `ended before a final state ${attempts + 1} times in a row${dropped ? `: ${reasonOf(dropped)}` : ''}`,
+            { timedOut: false, cause: dropped },
+          );
+        await sleep(Math.min(5_000, delayMs * 2 ** (failures - 1)), signal);
+      }
+    },
+
     async *events(id, opts = {}) {
       const { signal } = opts;
       let last = opts.lastEventId;
@@ -299,26 +478,9 @@ export function createClient(options: ClientOptions): ReelayClient {
       for (;;) {
         // The terminal event was seen (by this stream or the one `lastEventId` came from).
         if (last !== undefined && isTerminal(stateOfEventId(last) ?? 'queued')) return;
-        let opened: { res: Response; url: string; abort: AbortController };
+        let opened: Awaited<ReturnType<typeof openStream>>;
         try {
-          opened = await send(
-            'GET',
-            path,
-            {
-              headers: {
-                accept: 'text/event-stream',
-                ...(last === undefined ? {} : { 'last-event-id': last }),
-              },
-              ...(signal ? { signal } : {}),
-            },
-            async (res, url, abort) => {
-              if (res.ok && res.body) return { res, url, abort };
-              const err = await apiError(res, 'GET', url);
-              // 5xx and 429 may pass; a 401 or a 404 will not.
-              if (res.status >= 500 || res.status === 429) throw Object.assign(err, { retryable: true });
-              throw err;
-            },
-          );
+          opened = await openStream(path, last === undefined ? {} : { 'last-event-id': last }, signal);
         } catch (e) {
           if (signal?.aborted) throw signal.reason;
           if (e instanceof ReelayApiError && !(e as { retryable?: boolean }).retryable) throw e;
@@ -326,23 +488,10 @@ export function createClient(options: ClientOptions): ReelayClient {
           continue;
         }
         const { res, url, abort } = opened;
-        let idle: ReturnType<typeof setTimeout> | undefined;
-        const armIdle = () => {
-          clearTimeout(idle);
-          idle = setTimeout(() => abort.abort(new Error(`no data for ${idleTimeoutMs} ms`)), idleTimeoutMs);
-        };
+        const stream = watched(res, abort);
         let dropped: unknown;
         try {
-          armIdle();
-          const body = res.body!.pipeThrough(
-            new TransformStream<Uint8Array, Uint8Array>({
-              transform(chunk, controller) {
-                armIdle();
-                controller.enqueue(chunk);
-              },
-            }),
-          );
-          for await (const message of readSse(body)) {
+          for await (const message of readSse(stream.body)) {
             if (message.event !== 'state') continue;
             const event = JSON.parse(message.data) as StateEvent;
             last = message.id ?? eventIdOf(event);
@@ -354,7 +503,7 @@ export function createClient(options: ClientOptions): ReelayClient {
           if (signal?.aborted) throw signal.reason;
           dropped = e;
         } finally {
-          clearTimeout(idle);
+          stream.stop();
           abort.abort();
         }
         if (last !== undefined && isTerminal(stateOfEventId(last) ?? 'queued')) return;

@@ -1,4 +1,9 @@
 export type {
+  Batch,
+  BatchCounts,
+  BatchCreateResult,
+  BatchGenerationsPage,
+  BatchState,
   BudgetPeriod,
   FieldIssue,
   GenerationRequest,
@@ -12,8 +17,11 @@ export type {
   WebhookTarget,
 } from '@reelay/contracts';
 export {
+  type BatchEventsOptions,
   type CancelResult,
   type ClientOptions,
+  type CreateBatchItem,
+  type CreateBatchOptions,
   type CreateOptions,
   type CreateResult,
   createClient,

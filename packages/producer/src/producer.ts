@@ -158,6 +158,11 @@ export interface Producer {
     items: ReadonlyArray<BatchItem>,
     options?: CreateBatchOptions | unknown,
   ): Promise<BatchCreateResult>;
+  /**
+   * Every problem `createBatch` would refuse these items and options for (paths as it names
+   * them: `items[3].request.input.media`), `[]` when none; pure, no Redis.
+   */
+  validateBatch(items: unknown, options?: unknown): FieldIssue[];
   /** A batch's state and counts (exact at every moment), costs and results file; undefined when unknown. */
   getBatch(id: string): Promise<Batch | undefined>;
   /**
@@ -318,6 +323,10 @@ export function createProducer(opts: ProducerOptions = {}): Producer {
         },
         () => redis.status,
       );
+    },
+
+    validateBatch(items: unknown, options: unknown = {}): FieldIssue[] {
+      return issuesOf(() => validateBatch(items, options, allowPrivate));
     },
 
     getBatch(id: string): Promise<Batch | undefined> {
