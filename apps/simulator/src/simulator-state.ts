@@ -24,6 +24,8 @@ export interface SimulatorStats {
   rateLimited: number;
   /** Injected 5xx sent. */
   serverErrors: number;
+  /** Creates refused for the account (accountState). */
+  accountRefusals: number;
   /** Tasks by state at the current instant. */
   tasks: { running: number; completed: number; failed: number };
 }
