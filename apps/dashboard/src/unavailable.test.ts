@@ -1,6 +1,7 @@
 import { ReelayUnavailableError } from '@reelay/contracts';
+import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { isRedisUnavailable, redisDeadline, unavailablePage } from './unavailable.ts';
+import { isRedisUnavailable, redisDeadline, unavailableHandler, unavailablePage } from './unavailable.ts';
 
 const named = (name: string, message: string, code?: string) =>
   Object.assign(new Error(message), { name, ...(code ? { code } : {}) });
@@ -49,5 +50,32 @@ describe('unavailablePage', () => {
     const page = unavailablePage('/ops');
     expect(page).toContain('Redis does not answer');
     expect(page).toContain('<a href="/ops/find">');
+  });
+});
+
+describe('unavailableHandler', () => {
+  it('answers 503 with Retry-After (a page, or JSON on .json routes) and leaves other errors a 500', async () => {
+    const app = Fastify();
+    app.setErrorHandler(unavailableHandler('/ops'));
+    const down = () => Promise.reject(new ReelayUnavailableError('find', 'no answer within 5 ms'));
+    app.get('/ops/find', down);
+    app.get('/ops/find.json', down);
+    app.get('/ops/bug', () => Promise.reject(new TypeError('a bug')));
+    try {
+      const page = await app.inject({ method: 'GET', url: '/ops/find?q=x' });
+      expect(page.statusCode).toBe(503);
+      expect(page.headers['retry-after']).toBe('2');
+      expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(page.body).toContain('Redis does not answer');
+      const json = await app.inject({ method: 'GET', url: '/ops/find.json?q=x' });
+      expect(json.statusCode).toBe(503);
+      expect(json.headers['retry-after']).toBe('2');
+      expect(json.json()).toMatchObject({ error: 'redis_unavailable' });
+      const bug = await app.inject({ method: 'GET', url: '/ops/bug' });
+      expect(bug.statusCode).toBe(500);
+      expect(bug.headers['retry-after']).toBeUndefined();
+    } finally {
+      await app.close();
+    }
   });
 });
