@@ -15,6 +15,8 @@ import {
 import { type FormTokens, sameOriginPost } from './form-guard.ts';
 import { PAGE_CSP } from './page-layout.ts';
 import { redactForDisplay } from './redaction.ts';
+import type { Bounded } from './unavailable.ts';
+import { pauseOf, type UpstreamAdmin } from './upstream-routes.ts';
 
 /** What the batch pages read, and their one action: the producer's batch store and retry. */
 export type BatchAdmin = Pick<Producer['ops'], 'batches' | 'retryFailedMembers'>;
@@ -26,6 +28,9 @@ export type BatchRoutesDeps = {
   nav: NavPages;
   logger?: Logger;
   now?: () => number;
+  /** The upstream pause: the banner (the nav's link is `nav.upstream`). */
+  upstream?: Pick<UpstreamAdmin, 'get'>;
+  bounded: Bounded;
 };
 
 /** How many recent batches the list shows, and members a batch page shows at once. */
@@ -50,6 +55,12 @@ export function batchRoutes(deps: BatchRoutesDeps): FastifyPluginAsync {
   const store = deps.admin.batches;
   const token = (id: string) => deps.tokens.issue(batchRetryPurpose(id));
 
+  const bounded = deps.bounded;
+  const banner = async () => {
+    const upstreamPause = await pauseOf(deps.upstream);
+    return upstreamPause ? { upstreamPause } : {};
+  };
+
   async function viewOf(id: string, cursor: string | undefined): Promise<BatchView | undefined> {
     const record = isBatchId(id) ? await store.get(id) : undefined;
     if (!record) return undefined;
@@ -73,15 +84,24 @@ export function batchRoutes(deps: BatchRoutesDeps): FastifyPluginAsync {
     );
 
     app.get('/batches', async (_req, reply) => {
-      const batches = (await store.recent(RECENT_BATCHES)).map(summaryOf);
+      const [recent, pause] = await bounded('batches page', () =>
+        Promise.all([store.recent(RECENT_BATCHES), banner()]),
+      );
+      const batches = recent.map(summaryOf);
       return page(reply, 200).send(
-        batchesPage(redactForDisplay(batches), { basePath: deps.basePath, nav: deps.nav, now: now() }),
+        batchesPage(redactForDisplay(batches), {
+          basePath: deps.basePath,
+          nav: deps.nav,
+          now: now(),
+          ...pause,
+        }),
       );
     });
 
     app.get('/batches.json', async (_req, reply) => {
       reply.header('cache-control', 'no-store');
-      return { batches: redactForDisplay((await store.recent(RECENT_BATCHES)).map(summaryOf)) };
+      const recent = await bounded('batches', () => store.recent(RECENT_BATCHES));
+      return { batches: redactForDisplay(recent.map(summaryOf)) };
     });
 
     app.get<BatchRequest>('/batches/:id', async (req, reply) => {
@@ -95,7 +115,9 @@ export function batchRoutes(deps: BatchRoutesDeps): FastifyPluginAsync {
           ? reply.code(400).header('cache-control', 'no-store').send({ error: 'bad_cursor', message })
           : refuse(reply, 400, `${message}\n`);
       }
-      const view = await viewOf(id, cursor && cursor !== '0' ? cursor : undefined);
+      const [view, pause] = await bounded('batch page', () =>
+        Promise.all([viewOf(id, cursor && cursor !== '0' ? cursor : undefined), json ? {} : banner()]),
+      );
       if (json) {
         reply.header('cache-control', 'no-store');
         if (!view) return reply.code(404).send({ error: 'not_found', message: `no batch ${id}` });
@@ -110,8 +132,12 @@ export function batchRoutes(deps: BatchRoutesDeps): FastifyPluginAsync {
         };
       }
       if (!view)
-        return page(reply, 404).send(batchNotFoundPage(id, { basePath: deps.basePath, nav: deps.nav }));
-      return page(reply, 200).send(batchPage(view, { basePath: deps.basePath, nav: deps.nav, token }));
+        return page(reply, 404).send(
+          batchNotFoundPage(id, { basePath: deps.basePath, nav: deps.nav, ...pause }),
+        );
+      return page(reply, 200).send(
+        batchPage(view, { basePath: deps.basePath, nav: deps.nav, token, ...pause }),
+      );
     });
 
     app.post<RetryRequest>('/batches/:id/retry-failed', async (req, reply) => {
@@ -128,18 +154,26 @@ export function batchRoutes(deps: BatchRoutesDeps): FastifyPluginAsync {
         deps.logger?.warn({ ...log, reason }, 'dashboard: refused a batch action');
         return refuse(reply, 403, `${reason}\n`);
       }
-      if (!isBatchId(id) || !(await store.get(id)))
+      if (!isBatchId(id) || !(await bounded('batch retry', () => store.get(id))))
         return page(reply, 404).send(batchNotFoundPage(id, { basePath: deps.basePath, nav: deps.nav }));
+      // Not under the page's deadline (a large batch takes longer); its connection errors still
+      // answer 503 (unavailable.ts).
       const retry: RetryOutcome = await deps.admin.retryFailedMembers(id);
       deps.logger?.info(
         { batch: id, retried: retry.retried.length, skipped: retry.skipped.length },
         'dashboard: retried failed batch members',
       );
-      const view = await viewOf(id, undefined);
+      const [view, pause] = await bounded('batch page', () => Promise.all([viewOf(id, undefined), banner()]));
       if (!view)
         return page(reply, 404).send(batchNotFoundPage(id, { basePath: deps.basePath, nav: deps.nav }));
       return page(reply, 200).send(
-        batchPage(view, { basePath: deps.basePath, nav: deps.nav, token, retry: redactForDisplay(retry) }),
+        batchPage(view, {
+          basePath: deps.basePath,
+          nav: deps.nav,
+          token,
+          retry: redactForDisplay(retry),
+          ...pause,
+        }),
       );
     });
   };

@@ -7,14 +7,16 @@ import {
   GENERATION_STATES,
   TERMINAL_STATES,
 } from '@reelay/contracts';
+import type { UpstreamPause } from '@reelay/core';
 import { duration, time } from './generation-view.ts';
 import { html, type SafeHtml } from './html.ts';
 import { boardUrls } from './job-links.ts';
 import { layout, pageNav } from './page-layout.ts';
 import { formatUsd } from './tenants-page.ts';
+import { upstreamBanner } from './upstream-page.ts';
 
 /** Which of the other pages the nav links to. */
-export type NavPages = { tenants: boolean };
+export type NavPages = { tenants: boolean; upstream?: boolean };
 
 /** A batch with the delivery bookkeeping the pages show (the store's BatchRecord, redacted). */
 export type BatchSummary = Batch & { wantsCompleted: boolean; delivery?: DeliveryState };
@@ -38,13 +40,15 @@ export type BatchPageOptions = {
   token(batchId: string): string;
   /** Shown after the retry form was posted. */
   retry?: RetryOutcome;
+  /** The upstream pause, when paused: the banner at the top. */
+  upstreamPause?: UpstreamPause;
 };
 
 /** The purpose a form token is issued for: retrying one batch's failed members. */
 export const batchRetryPurpose = (batchId: string) => `batch-retry-failed:${batchId}`;
 
 const nav = (basePath: string, pages: NavPages, batches: boolean) =>
-  pageNav(basePath, { tenants: pages.tenants, find: true, batches });
+  pageNav(basePath, { tenants: pages.tenants, find: true, batches, upstream: pages.upstream ?? false });
 
 export function endedOf(counts: BatchCounts): number {
   let n = 0;
@@ -65,7 +69,7 @@ export function progressBar(counts: BatchCounts): SafeHtml {
 /** `<base>/batches`: the most recent batches, newest first. */
 export function batchesPage(
   batches: BatchSummary[],
-  opts: { basePath: string; nav: NavPages; now: number },
+  opts: { basePath: string; nav: NavPages; now: number; upstreamPause?: UpstreamPause },
 ): string {
   const body = batches.length
     ? html`
@@ -94,6 +98,7 @@ ${batches.map(
 <main><section>${body}
 <p class="hint">Read at ${new Date(opts.now).toISOString()}. The most recent batches, newest first; a batch is kept as long as its members' records.</p>
 </section></main>`,
+    upstreamBanner(opts.upstreamPause, opts.basePath),
   );
 }
 
@@ -118,10 +123,14 @@ ${deliveryView(b, view.attempts)}
 ${retryForm(b, opts)}
 ${membersView(view, opts.basePath)}
 </main>`,
+    upstreamBanner(opts.upstreamPause, opts.basePath),
   );
 }
 
-export function batchNotFoundPage(id: string, opts: { basePath: string; nav: NavPages }): string {
+export function batchNotFoundPage(
+  id: string,
+  opts: { basePath: string; nav: NavPages; upstreamPause?: UpstreamPause },
+): string {
   return layout(
     'No such batch',
     html`
@@ -130,6 +139,7 @@ export function batchNotFoundPage(id: string, opts: { basePath: string; nav: Nav
   ${nav(opts.basePath, opts.nav, true)}
 </header>
 <main><p id="not-found" class="notice">No batch has the id <code>${id}</code>. It may have expired with its members' records; see the <a href="${boardUrls.batches(opts.basePath)}">recent batches</a>.</p></main>`,
+    upstreamBanner(opts.upstreamPause, opts.basePath),
   );
 }
 

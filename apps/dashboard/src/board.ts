@@ -34,7 +34,7 @@ export function boardPlugin(
   queues: StageQueues,
   basePath: string,
   logger?: Logger,
-  opts: { tenantsPage?: boolean; batchesPage?: boolean } = {},
+  opts: { tenantsPage?: boolean; batchesPage?: boolean; upstreamPage?: boolean } = {},
 ): FastifyPluginCallback {
   const server = new FastifyAdapter();
   server.setBasePath(basePath || '/');
@@ -49,6 +49,7 @@ export function boardPlugin(
           { text: 'Find a generation', url: boardUrls.find(basePath) },
           ...(opts.tenantsPage ? [{ text: 'Tenants', url: boardUrls.tenants(basePath) }] : []),
           ...(opts.batchesPage ? [{ text: 'Batches', url: boardUrls.batches(basePath) }] : []),
+          ...(opts.upstreamPage ? [{ text: 'Upstream', url: boardUrls.upstream(basePath) }] : []),
         ],
       },
       handlerHooks: {

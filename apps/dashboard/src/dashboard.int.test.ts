@@ -101,7 +101,7 @@ describe('the board', () => {
     ]);
     const page = await f.app.inject({ method: 'GET', url: '/', headers: OK });
     expect(page.body).toContain(
-      '"miscLinks":[{"text":"Find a generation","url":"/find"},{"text":"Tenants","url":"/tenants"},{"text":"Batches","url":"/batches"}]',
+      '"miscLinks":[{"text":"Find a generation","url":"/find"},{"text":"Tenants","url":"/tenants"},{"text":"Batches","url":"/batches"},{"text":"Upstream","url":"/upstream"}]',
     );
   });
 

@@ -1,8 +1,10 @@
+import type { UpstreamPause } from '@reelay/core';
 import type { FindResult } from './find-generation.ts';
 import { generationView } from './generation-view.ts';
 import { html } from './html.ts';
 import { boardUrls } from './job-links.ts';
 import { layout, pageNav } from './page-layout.ts';
+import { upstreamBanner } from './upstream-page.ts';
 
 /**
  * The "Find a generation" page: server-rendered, no build step, no script. Every value goes
@@ -11,7 +13,7 @@ import { layout, pageNav } from './page-layout.ts';
 export function findPage(
   result: FindResult | undefined,
   basePath: string,
-  opts: { tenants?: boolean; batches?: boolean } = {},
+  opts: { tenants?: boolean; batches?: boolean; upstream?: boolean; upstreamPause?: UpstreamPause } = {},
 ): string {
   const query = result?.query ?? '';
   const body = !result
@@ -26,12 +28,17 @@ export function findPage(
     html`
 <header>
   <h1>Reelay · find a generation</h1>
-  ${pageNav(basePath, { tenants: opts.tenants ?? false, batches: opts.batches ?? false })}
+  ${pageNav(basePath, {
+    tenants: opts.tenants ?? false,
+    batches: opts.batches ?? false,
+    upstream: opts.upstream ?? false,
+  })}
 </header>
 <form method="get" action="${boardUrls.find(basePath)}" role="search">
   <input type="search" name="q" value="${query}" placeholder="gen_… or idempotency key" aria-label="Generation id or idempotency key" autofocus required maxlength="255">
   <button type="submit">Find</button>
 </form>
 <main>${body}</main>`,
+    upstreamBanner(opts.upstreamPause, basePath),
   );
 }

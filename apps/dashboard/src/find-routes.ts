@@ -2,6 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { type FindDeps, findGeneration } from './find-generation.ts';
 import { findPage } from './find-page.ts';
 import { PAGE_CSP } from './page-layout.ts';
+import type { Bounded } from './unavailable.ts';
+import { pauseOf, type UpstreamAdmin } from './upstream-routes.ts';
 
 type FindQuery = { Querystring: { q?: string | string[] } };
 
@@ -10,12 +12,20 @@ type FindQuery = { Querystring: { q?: string | string[] } };
  * key, its status record redacted, and links to its jobs in bull-board.
  */
 export function findRoutes(
-  deps: FindDeps & { tenantsPage?: boolean; batchesPage?: boolean },
+  deps: FindDeps & {
+    tenantsPage?: boolean;
+    batchesPage?: boolean;
+    /** The upstream pause: the banner, and the nav's link to its page. */
+    upstream?: Pick<UpstreamAdmin, 'get'>;
+    bounded: Bounded;
+  },
 ): FastifyPluginAsync {
   return async (app) => {
     app.get<FindQuery>('/find', async (req, reply) => {
       const q = firstOf(req.query.q);
-      const result = q ? await findGeneration(q, deps) : undefined;
+      const [result, upstreamPause] = await deps.bounded('find', () =>
+        Promise.all([q ? findGeneration(q, deps) : undefined, pauseOf(deps.upstream)]),
+      );
       return reply
         .code(result && !result.found ? 404 : 200)
         .header('cache-control', 'no-store')
@@ -25,6 +35,8 @@ export function findRoutes(
           findPage(result, deps.basePath, {
             tenants: deps.tenantsPage ?? false,
             batches: deps.batchesPage ?? false,
+            upstream: deps.upstream !== undefined,
+            ...(upstreamPause ? { upstreamPause } : {}),
           }),
         );
     });
@@ -36,7 +48,7 @@ export function findRoutes(
         return reply
           .code(400)
           .send({ error: 'missing_query', message: 'pass ?q=<generation id or idempotency key>' });
-      const result = await findGeneration(q, deps);
+      const result = await deps.bounded('find', () => findGeneration(q, deps));
       return reply.code(result.found ? 200 : 404).send(result);
     });
   };

@@ -6,3 +6,4 @@ export * from './find-generation.ts';
 export * from './job-links.ts';
 export { runDashboardProcess } from './main.ts';
 export * from './redaction.ts';
+export type { UpstreamAdmin } from './upstream-routes.ts';

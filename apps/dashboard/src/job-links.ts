@@ -43,4 +43,7 @@ export const boardUrls = {
     `${base}/batches/${encodeURIComponent(id)}${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`,
   batchJson: (base: string, id: string) => `${base}/batches/${encodeURIComponent(id)}.json`,
   batchRetryFailed: (base: string, id: string) => `${base}/batches/${encodeURIComponent(id)}/retry-failed`,
+  /** The upstream pause page, and where its Pause and Resume forms post. */
+  upstream: (base: string) => `${base}/upstream`,
+  upstreamAction: (base: string, action: 'pause' | 'resume') => `${base}/upstream/${action}`,
 };

@@ -32,7 +32,12 @@ export async function runDashboardProcess(
     // Jobs duplicated or added from the board get the configured attempts and backoff.
     retry: r.retry,
   });
-  const app = createDashboard({ producer, auth: config.auth, logger: log });
+  const app = createDashboard({
+    producer,
+    auth: config.auth,
+    logger: log,
+    redisTimeoutMs: r.redisCommandTimeoutMs,
+  });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {

@@ -8,22 +8,25 @@ export const PAGE_CSP =
 /** Links between the dashboard's pages; the tenants and batches pages only where they are served. */
 export function pageNav(
   basePath: string,
-  opts: { tenants: boolean; find?: boolean; batches?: boolean },
+  opts: { tenants: boolean; find?: boolean; batches?: boolean; upstream?: boolean },
 ): SafeHtml {
   return html`<nav><a href="${boardUrls.home(basePath)}">Queues board</a>${
     opts.find ? html`<a href="${boardUrls.find(basePath)}">Find a generation</a>` : ''
   }${opts.tenants ? html`<a href="${boardUrls.tenants(basePath)}">Tenants</a>` : ''}${
     opts.batches ? html`<a href="${boardUrls.batches(basePath)}">Batches</a>` : ''
-  }</nav>`;
+  }${opts.upstream ? html`<a href="${boardUrls.upstream(basePath)}">Upstream</a>` : ''}</nav>`;
 }
 
-/** A whole page: head, the shared style, and `content` (already escaped by `html`). */
-export function layout(title: string, content: SafeHtml): string {
+/**
+ * A whole page: head, the shared style, `banner` first (the upstream pause's, when paused), then
+ * `content` (both already escaped by `html`).
+ */
+export function layout(title: string, content: SafeHtml, banner: SafeHtml = html``): string {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>${title}</title>
 <style>${STYLE}</style></head>
-<body>${content}</body></html>`.value;
+<body>${banner}${content}</body></html>`.value;
 }
 
 // Inline on purpose: one file, no static route, and the CSP allows only inline styles.
@@ -61,4 +64,8 @@ nav a + a { margin-left: 1rem; }
 .bar .state-succeeded { background: #12b76a; } .bar .state-failed { background: #d92d20; } .bar .state-canceled { background: #f79009; }
 .batches td.num, .batches th.num, .counts td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .pager a + a { margin-left: 1rem; }
+.banner { padding: .75rem 1rem; margin: 0 0 1rem; border: 1px solid #f79009; border-radius: 8px; background: #fef0c7; color: #93370d; overflow-wrap: anywhere; }
+.banner a { color: inherit; font-weight: 600; margin-left: .5rem; }
+form.reason input[type=text] { flex: 1; padding: .5rem .75rem; font: inherit; border: 1px solid var(--line); border-radius: 6px; background: var(--card); color: inherit; }
+button.resume { background: #05603a; }
 `;

@@ -6,6 +6,8 @@ import { type FormTokens, sameOriginPost } from './form-guard.ts';
 import { boardUrls } from './job-links.ts';
 import { PAGE_CSP } from './page-layout.ts';
 import { type TenantAction, type TenantNotice, tenantFormPurpose, tenantsPage } from './tenants-page.ts';
+import type { Bounded } from './unavailable.ts';
+import { pauseOf, type UpstreamAdmin } from './upstream-routes.ts';
 
 /** What the tenants page reads and changes: the producer's tenant API. */
 export type TenantAdmin = Pick<Producer, 'listTenants' | 'setTenant'>;
@@ -18,6 +20,9 @@ export type TenantRoutesDeps = {
   now?: () => number;
   /** Whether the nav links to the batches page. */
   batchesPage?: boolean;
+  /** The upstream pause: the banner, and the nav's link to its page. */
+  upstream?: Pick<UpstreamAdmin, 'get'>;
+  bounded: Bounded;
 };
 
 type PageQuery = { Querystring: { done?: string; tenant?: string } };
@@ -44,7 +49,9 @@ export function tenantRoutes(deps: TenantRoutesDeps): FastifyPluginAsync {
     );
 
     app.get<PageQuery>('/tenants', async (req, reply) => {
-      const tenants = await deps.tenants.listTenants();
+      const [tenants, upstreamPause] = await deps.bounded('tenants page', () =>
+        Promise.all([deps.tenants.listTenants(), pauseOf(deps.upstream)]),
+      );
       const notice = noticeOf(req.query);
       return reply
         .header('cache-control', 'no-store')
@@ -56,6 +63,8 @@ export function tenantRoutes(deps: TenantRoutesDeps): FastifyPluginAsync {
             token: (action, tenant) => deps.tokens.issue(tenantFormPurpose(action, tenant)),
             now: now(),
             batches: deps.batchesPage ?? false,
+            upstream: deps.upstream !== undefined,
+            ...(upstreamPause ? { upstreamPause } : {}),
             ...(notice ? { notice } : {}),
           }),
         );
@@ -63,7 +72,7 @@ export function tenantRoutes(deps: TenantRoutesDeps): FastifyPluginAsync {
 
     app.get('/tenants.json', async (_req, reply) => {
       reply.header('cache-control', 'no-store');
-      return { tenants: await deps.tenants.listTenants() };
+      return { tenants: await deps.bounded('tenants', () => deps.tenants.listTenants()) };
     });
 
     app.post<ActionRequest>('/tenants/:action', async (req, reply) => {
@@ -89,7 +98,7 @@ export function tenantRoutes(deps: TenantRoutesDeps): FastifyPluginAsync {
         return refuse(reply, 403, `${reason}\n`);
       }
       const paused = action === 'pause';
-      await deps.tenants.setTenant(tenant, { paused });
+      await deps.bounded('tenant pause', () => deps.tenants.setTenant(tenant, { paused }));
       deps.logger?.info(
         { tenant, paused },
         paused ? 'dashboard: tenant paused' : 'dashboard: tenant resumed',

@@ -1,7 +1,9 @@
 import type { Tenant } from '@reelay/contracts';
+import type { UpstreamPause } from '@reelay/core';
 import { html, type SafeHtml } from './html.ts';
 import { boardUrls } from './job-links.ts';
 import { layout, pageNav } from './page-layout.ts';
+import { upstreamBanner } from './upstream-page.ts';
 
 export type TenantAction = 'pause' | 'resume';
 
@@ -17,6 +19,10 @@ export type TenantsPageOptions = {
   now: number;
   /** Whether the nav links to the batches page. */
   batches?: boolean;
+  /** Whether the nav links to the upstream page. */
+  upstream?: boolean;
+  /** The upstream pause, when paused: the banner at the top. */
+  upstreamPause?: UpstreamPause;
 };
 
 /** The purpose a form token is issued for: one action on one tenant. */
@@ -49,12 +55,18 @@ ${tenants.map((t) => tenantRow(t, opts))}
     html`
 <header>
   <h1>Reelay · tenants</h1>
-  ${pageNav(opts.basePath, { tenants: false, find: true, batches: opts.batches ?? false })}
+  ${pageNav(opts.basePath, {
+    tenants: false,
+    find: true,
+    batches: opts.batches ?? false,
+    upstream: opts.upstream ?? false,
+  })}
 </header>
 ${opts.notice ? noticeView(opts.notice) : ''}
 <main><section>${body}
 <p class="hint">Read at ${new Date(opts.now).toISOString()}. A paused tenant gets no new upstream slots; its queued generations wait, and those in flight finish. Weights share <code>MAX_IN_FLIGHT</code> between tenants with queued work; a cap of — means only <code>MAX_IN_FLIGHT</code> applies. Spend is in the budget's current UTC period; reserved is the estimate of generations not yet ended.</p>
 </section></main>`,
+    upstreamBanner(opts.upstreamPause, opts.basePath),
   );
 }
 
