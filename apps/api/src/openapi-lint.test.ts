@@ -32,9 +32,6 @@ type LintReport = { totals: { errors: number; warnings: number }; problems: Lint
 const ACCEPTED_WARNINGS = [
   // The project has no license yet; the document will not invent one.
   'info-license #/info',
-  // Public, take no input and answer no 4xx (a body is ignored): a 4xx entry would be fiction.
-  'operation-4xx-response #/paths/~1healthz/get/responses',
-  'operation-4xx-response #/paths/~1openapi.json/get/responses',
   // The event stream's per-event shape lives in the string schema's `$defs` (OpenAPI 3.1 has
   // no itemSchema); nothing $refs it, it is there to be read.
   'no-unused-components #/paths/~1v1~1generations~1{id}~1events/get/responses/200/content/text~1event-stream/schema/$defs/event',

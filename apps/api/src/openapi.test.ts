@@ -82,7 +82,9 @@ describe('OpenAPI document', () => {
       '413',
       '415',
       '422',
+      '431',
       '500',
+      '503',
     ]);
     expect((post.responses as Record<string, Json>)['422']!.content).toHaveProperty([
       'application/problem+json',
@@ -124,7 +126,14 @@ describe('OpenAPI document', () => {
     const paths = doc.paths as Record<string, Record<string, Json>>;
     const tenant = paths['/v1/tenants/{name}']!;
     expect(Object.keys(tenant).sort()).toEqual(['get', 'parameters', 'put']);
-    expect(Object.keys(tenant.get!.responses as Json).sort()).toEqual(['200', '401', '404', '500']);
+    expect(Object.keys(tenant.get!.responses as Json).sort()).toEqual([
+      '200',
+      '401',
+      '404',
+      '431',
+      '500',
+      '503',
+    ]);
     expect(Object.keys(tenant.put!.responses as Json).sort()).toEqual([
       '200',
       '400',
@@ -133,7 +142,9 @@ describe('OpenAPI document', () => {
       '413',
       '415',
       '422',
+      '431',
       '500',
+      '503',
     ]);
     expect(
       ((tenant.put!.requestBody as Json).content as Record<string, Json>)['application/json']!.schema,
@@ -190,7 +201,9 @@ describe('OpenAPI document', () => {
       '413',
       '415',
       '422',
+      '431',
       '500',
+      '503',
     ]);
     expect(schemas.CreateBatchBody!.required).toEqual(['items']);
     expect(schemas.CreateBatchBody!.additionalProperties).toBe(false);

@@ -559,6 +559,49 @@ function batchPaths(): Record<string, JsonObject> {
   };
 }
 
+/**
+ * The answers any operation can give before or around its route: 431 for headers too large (no
+ * route runs), 503 while the process shuts down. Added to every operation, beside its own 503s.
+ */
+function withEdgeResponses(paths: Record<string, JsonObject>): Record<string, JsonObject> {
+  for (const [path, item] of Object.entries(paths)) {
+    for (const operation of Object.values(item) as Array<{ responses?: Record<string, JsonObject> }>) {
+      const responses = operation.responses;
+      if (!responses) continue;
+      responses['431'] ??= problemResponse(
+        path,
+        'The request headers are larger than the server accepts; no route ran',
+        [{ kind: 'headers-too-large', detail: 'request headers are too large' }],
+      );
+      const shuttingDown = problemResponse(
+        path,
+        'The process is shutting down (`Connection: close`): send the request again',
+        [{ kind: 'shutting-down', detail: 'the API is shutting down; send the request again' }],
+      );
+      const unavailable = problemResponse(
+        path,
+        'Redis is unavailable or did not answer within REDIS_COMMAND_TIMEOUT_MS (retry after `Retry-After`; a write may have happened: retry it with its idempotency key), or the process is shutting down (`Connection: close`): send the request again',
+        [
+          { kind: 'unavailable', detail: 'Redis is unavailable; retry later' },
+          { kind: 'shutting-down', detail: 'the API is shutting down; send the request again' },
+        ],
+      );
+      const own = responses['503'] as
+        | { description: string; content: Record<string, { examples: Record<string, unknown> }> }
+        | undefined;
+      // Every route but the document itself reads or writes Redis.
+      if (!own) responses['503'] = path === '/openapi.json' ? shuttingDown : unavailable;
+      else {
+        own.description = `${own.description} Also \`urn:reelay:problem:shutting-down\` (\`REELAY_API_SHUTTING_DOWN\`) while the process shuts down.`;
+        const examples = own.content[PROBLEM_CONTENT_TYPE]?.examples;
+        if (examples)
+          examples['shutting-down'] = shuttingDown.content[PROBLEM_CONTENT_TYPE]!.examples['shutting-down'];
+      }
+    }
+  }
+  return paths;
+}
+
 export function buildOpenApiDocument(): JsonObject {
   return {
     openapi: '3.1.0',
@@ -580,7 +623,7 @@ export function buildOpenApiDocument(): JsonObject {
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     security: [{ bearer: [] }],
     tags: TAGS,
-    paths: {
+    paths: withEdgeResponses({
       '/v1/generations': {
         post: {
           operationId: 'createGeneration',
@@ -920,7 +963,7 @@ export function buildOpenApiDocument(): JsonObject {
           },
         },
       },
-    },
+    }),
     components: {
       securitySchemes: {
         bearer: {
