@@ -7,11 +7,10 @@
  */
 import { type BatchCompletedEvent, type BatchNotifyJob, batchWebhookId } from '@reelay/contracts';
 import { type BatchRecord, toBatch } from '@reelay/core';
-import { decideDelivery, webhookHeaders } from '@reelay/webhooks';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { writeResults } from '../batch-results.ts';
 import type { StageDeps } from '../deps.ts';
-import { DeliveryRetryError } from './delivery-retry.ts';
+import { deliverSigned } from './deliver-signed.ts';
 
 export async function processBatchCompleted(job: Job<BatchNotifyJob>, deps: StageDeps): Promise<string> {
   const { batchId, round } = job.data;
@@ -40,48 +39,13 @@ export async function processBatchCompleted(job: Job<BatchNotifyJob>, deps: Stag
     throw new UnrecoverableError('WEBHOOK_SIGNING_SECRET is not set');
   }
 
-  const now = deps.now();
-  const body = JSON.stringify(batchCompletedEvent(batch, now));
-  const headers = webhookHeaders({
-    id: batchWebhookId(batchId, round),
-    timestamp: Math.floor(now / 1000),
-    body,
-    secrets: deps.webhook.secrets,
+  return deliverSigned(deps, job, {
+    url,
+    body: JSON.stringify(batchCompletedEvent(batch, deps.now())),
+    webhookId: batchWebhookId(batchId, round),
+    context: { batchId, round, event: 'batch.completed' },
+    record: (state, logged) => deps.lifecycle.batchDeliveryAttempted(batchId, round, state, logged),
   });
-  const outcome = await deps.webhook.sender.send({ url, body, headers: { ...headers } });
-  let decision = decideDelivery(outcome, attempt, deps.webhook.policy, deps.random, deps.now());
-  if (decision.kind === 'retry' && attempt >= (job.opts.attempts ?? 1)) decision = { kind: 'exhausted' };
-  await deps.lifecycle.batchDeliveryAttempted(
-    batchId,
-    round,
-    decision.kind === 'retry' ? 'pending' : decision.kind,
-    {
-      attempt,
-      at: now,
-      latencyMs: outcome.latencyMs,
-      ...(outcome.status ? { status: outcome.status } : {}),
-      ...(outcome.error ? { error: outcome.error.code } : {}),
-    },
-  );
-  deps.metrics.webhookDeliveries.inc({ outcome: decision.kind });
-  const ctx = { batchId, round, attempt, status: outcome.status, code: outcome.error?.code };
-  switch (decision.kind) {
-    case 'delivered':
-      deps.log.info(ctx, 'batch.completed delivered');
-      return 'delivered';
-    case 'retry':
-      deps.log.warn({ ...ctx, retryInMs: decision.delayMs }, 'batch.completed delivery failed; will retry');
-      throw new DeliveryRetryError(
-        outcome.error?.message ?? `receiver answered ${outcome.status}`,
-        decision.delayMs,
-      );
-    case 'gone':
-      deps.log.warn(ctx, 'receiver answered 410 Gone: delivery stopped');
-      throw new UnrecoverableError('receiver answered 410 Gone');
-    case 'exhausted':
-      deps.log.error(ctx, 'batch.completed delivery exhausted every retry');
-      throw new UnrecoverableError(`delivery exhausted after ${attempt} attempts`);
-  }
 }
 
 /** The body of batch.completed: a pure function of the batch and the clock. */

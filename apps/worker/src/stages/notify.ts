@@ -16,11 +16,11 @@ import {
   webhookIdFor,
 } from '@reelay/contracts';
 import { deliveryDue, type GenerationRecord } from '@reelay/core';
-import { decideDelivery, webhookHeaders } from '@reelay/webhooks';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { buildEvent } from '../build-event.ts';
 import type { StageDeps } from '../deps.ts';
 import { processBatchCompleted } from './batch-completed.ts';
+import { deliverSigned } from './deliver-signed.ts';
 import { DeliveryRetryError, isDeliveryRetry } from './delivery-retry.ts';
 
 export { DeliveryRetryError, isDeliveryRetry };
@@ -53,55 +53,14 @@ export async function processNotify(job: Job<NotifyJob>, deps: StageDeps): Promi
     throw new UnrecoverableError('WEBHOOK_SIGNING_SECRET is not set');
   }
 
-  const now = deps.now();
-  const body = JSON.stringify(buildEvent(record, event, now, await downloadUrl(deps, record, event)));
-  const headers = webhookHeaders({
-    id: webhookIdFor(id, event),
-    timestamp: Math.floor(now / 1000),
+  const body = JSON.stringify(buildEvent(record, event, deps.now(), await downloadUrl(deps, record, event)));
+  return deliverSigned(deps, job, {
+    url,
     body,
-    secrets: deps.webhook.secrets,
+    webhookId: webhookIdFor(id, event),
+    context: { generationId: id, event },
+    record: (state, logged) => deps.lifecycle.deliveryAttempted(id, event, state, logged),
   });
-  const outcome = await deps.webhook.sender.send({ url, body, headers: { ...headers } });
-  // BullMQ's attempts and the schedule agree (attempts = schedule + 1); the smaller one wins.
-  const lastJobAttempt = attempt >= (job.opts.attempts ?? 1);
-  let decision = decideDelivery(outcome, attempt, deps.webhook.policy, deps.random, deps.now());
-  if (decision.kind === 'retry' && lastJobAttempt) decision = { kind: 'exhausted' };
-
-  const state = decision.kind === 'retry' ? 'pending' : decision.kind;
-  const logged = {
-    attempt,
-    at: now,
-    latencyMs: outcome.latencyMs,
-    ...(outcome.status ? { status: outcome.status } : {}),
-    ...(outcome.error ? { error: outcome.error.code } : {}),
-  };
-  await deps.lifecycle.deliveryAttempted(id, event, state, logged);
-  deps.metrics.webhookDeliveries.inc({ outcome: decision.kind });
-  const ctx = {
-    generationId: id,
-    event,
-    attempt,
-    status: outcome.status,
-    code: outcome.error?.code,
-    latencyMs: outcome.latencyMs,
-  };
-  switch (decision.kind) {
-    case 'delivered':
-      deps.log.info(ctx, 'webhook delivered');
-      return 'delivered';
-    case 'retry':
-      deps.log.warn({ ...ctx, retryInMs: decision.delayMs }, 'webhook delivery failed; will retry');
-      throw new DeliveryRetryError(
-        outcome.error?.message ?? `receiver answered ${outcome.status}`,
-        decision.delayMs,
-      );
-    case 'gone':
-      deps.log.warn(ctx, 'receiver answered 410 Gone: delivery stopped');
-      throw new UnrecoverableError('receiver answered 410 Gone');
-    case 'exhausted':
-      deps.log.error(ctx, 'webhook delivery exhausted every retry');
-      throw new UnrecoverableError(`delivery exhausted after ${attempt} attempts`);
-  }
 }
 
 /** A presigned GET URL for the stored video, when WEBHOOK_PRESIGN_TTL_S asks for one (fresh per attempt). */
