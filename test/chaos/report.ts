@@ -1,5 +1,6 @@
 /** The JSON report of a run and its one-line summary (pure). */
 import type { Analysis } from './analyze.ts';
+import type { BatchView } from './batches.ts';
 import type { InvariantResult } from './invariants.ts';
 import type { KillView } from './observations.ts';
 import type { Profile } from './profiles.ts';
@@ -39,6 +40,8 @@ export type RunFacts = {
   /** Counts by state, sampled during the run. */
   timeline: Array<{ t: number; counts: Record<string, number> }>;
   tenants: { samples: TenantSamples; tallies: TenantTally[] };
+  /** Every batch as read back at the end (batches.ts). */
+  batches?: BatchView[];
 };
 
 export type ChaosReport = RunFacts & { ok: boolean; analysis: Analysis; invariants: InvariantResult[] };
@@ -63,6 +66,7 @@ export function summaryLine(r: ChaosReport): string {
     `| kills ${a.kills.total} ${JSON.stringify(a.kills.byHow)}, redis restarts ${r.redisRestarts.length},` +
       ` redis link cuts ${Object.values(r.redisLinkCuts).reduce((n, c) => n + c, 0)}, s3 outage ${s(r.s3Outages.reduce((n, o) => n + o.ms, 0))}`,
     `| tenants: beta in flight max ${r.tenants.samples.betaMaxInFlight}, gamma committed max ${r.tenants.samples.gammaMaxCommittedUsd.toFixed(2)}/${r.tenants.samples.gammaLimitUsd.toFixed(2)} USD, refused by budget ${r.enqueue.refusedByBudget}`,
+    `| batches ${r.batches?.length ?? 0} (${(r.batches ?? []).filter((b) => b.state !== 'in_progress').length} finished, ${(r.batches ?? []).reduce((n, b) => n + b.members.length, 0)} members)`,
     `| settled ${s(r.settleMs)}, wall ${s(r.wallMs)}`,
     `— ${r.ok ? 'PASS' : `FAIL: ${failing.join('; ')}`}`,
   ].join(' ');
