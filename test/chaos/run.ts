@@ -160,12 +160,20 @@ async function main(): Promise<number> {
       signal: abort.signal,
       log,
     });
-    const batchIds = outcomes.filter((o) => o.item.members && o.id).map((o) => o.id!);
+    // Acknowledged batches, plus any a create that failed ambiguously (Redis restarting) left.
+    const batchIds = [
+      ...new Set([
+        ...outcomes.filter((o) => o.item.members && o.id).map((o) => o.id!),
+        ...(await s.producer.ops.batches.recent(1_000)).map((b) => b.id),
+      ]),
+    ];
     const batchesDone = await waitForBatches({
       producer: s.producer,
       receiver: s.receiver,
       ids: batchIds,
-      timeoutMs: drained.settled ? 30_000 : 1_000,
+      // A batch whose results job a late kill held comes back with BullMQ's stalled check (lock
+      // 30 s + check every 30 s) or the gate's batch sweep; in a passing run this returns at once.
+      timeoutMs: drained.settled ? 75_000 : 1_000,
       signal: abort.signal,
       log,
     });
