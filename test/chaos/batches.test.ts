@@ -1,6 +1,6 @@
 import { batchWebhookId } from '@reelay/contracts';
 import { describe, expect, it } from 'vitest';
-import { type BatchView, checkBatchInvariants, planBatches } from './batches.ts';
+import { type BatchView, CANCEL_AFTER_MS, checkBatchInvariants, planBatches } from './batches.ts';
 import { planEnqueues } from './plan.ts';
 import { PROFILES } from './profiles.ts';
 import { tenantOf } from './tenants.ts';
@@ -165,6 +165,8 @@ describe('planBatches', () => {
       expect(b.members!.some((m) => keyed.has(m))).toBe(false);
       expect(b.idempotencyKey).toMatch(/^run-batch-/);
     }
+    // The last one is canceled soon after its create, the others run to the end.
+    expect(batches.map((b) => b.cancelAfterMs)).toEqual([undefined, undefined, undefined, CANCEL_AFTER_MS]);
     // Every tenant gets a batch.
     expect(new Set(batches.map((b) => tenantOf(b.index)))).toEqual(new Set(['alpha', 'beta', 'gamma']));
     expect(plan.map((i) => i.at)).toEqual([...plan.map((i) => i.at)].sort((a, b) => a - b));

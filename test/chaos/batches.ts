@@ -16,12 +16,16 @@ import { waitUntil } from './wait.ts';
 
 const isTerminal = (state: string) => (TERMINAL as readonly string[]).includes(state);
 
+/** When the last batch of the plan is canceled, after its create returned. */
+export const CANCEL_AFTER_MS = 1_500;
+
 /**
  * Turns `profile.batches` groups of `profile.batchSize` single enqueues into batches. A batch's
  * anchor sits at (b + 1/4) / batches of the plan (so the gamma batch comes early, before its
  * budget is reached); its members are the anchor and the next unkeyed indices of the same tenant
  * (every third index). The batch is created when its first member would have been enqueued,
- * under an idempotency key, so a retried create cannot make a second batch.
+ * under an idempotency key, so a retried create cannot make a second batch. The last batch is
+ * canceled shortly after its create (the cancel retried like an enqueue).
  */
 export function planBatches(plan: readonly EnqueueItem[], profile: Profile, runId: string): EnqueueItem[] {
   if (profile.batches <= 0 || profile.batchSize <= 0) return [...plan];
@@ -43,6 +47,8 @@ export function planBatches(plan: readonly EnqueueItem[], profile: Profile, runI
       idempotencyKey: `${runId}-batch-${b}`,
       repeat: false,
       members,
+      // The last batch is canceled while its members are queued or running.
+      ...(b === profile.batches - 1 && profile.batches > 1 ? { cancelAfterMs: CANCEL_AFTER_MS } : {}),
     });
   }
   return [...plan.filter((i) => !taken.has(i.index)), ...batches].sort(

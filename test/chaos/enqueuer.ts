@@ -33,6 +33,8 @@ export type EnqueueOutcome = {
   id?: string;
   /** A batch's member ids, in item order. */
   members?: string[];
+  /** A batch canceled by the plan: the state cancelBatch answered with, or its error. */
+  cancel?: string;
   created?: boolean;
   /** Calls made, retries included. */
   calls: number;
@@ -81,6 +83,20 @@ export function batchItemsFor(members: readonly number[]) {
   }));
 }
 
+/** cancelBatch, retried like an enqueue (a second cancel changes nothing): the state it left, or the error. */
+async function cancelOne(producer: Producer, id: string, signal: AbortSignal): Promise<string> {
+  let error = '';
+  for (let calls = 1; calls <= ATTEMPTS && !signal.aborted; calls++) {
+    try {
+      return (await producer.cancelBatch(id))?.state ?? 'no such batch';
+    } catch (e) {
+      error = (e as Error).message;
+      if (calls < ATTEMPTS) await delay(250 * 2 ** (calls - 1), undefined, { signal }).catch(() => {});
+    }
+  }
+  return `cancel failed: ${error}`;
+}
+
 /** One batch, retried like an enqueue: its idempotency key makes a retry return the same batch. */
 async function createOne(
   producer: Producer,
@@ -100,7 +116,11 @@ async function createOne(
     calls++;
     try {
       const { id, created, generations } = await producer.createBatch(batchItemsFor(item.members!), options);
-      return { item, id, created, members: generations.map((g) => g.id), calls };
+      const members = generations.map((g) => g.id);
+      if (item.cancelAfterMs === undefined) return { item, id, created, members, calls };
+      // A scheduled instant (like the plan's enqueue times), not a wait for some state.
+      await delay(item.cancelAfterMs, undefined, { signal }).catch(() => {});
+      return { item, id, created, members, calls, cancel: await cancelOne(producer, id, signal) };
     } catch (e) {
       if (isBudgetExceeded(e)) return { item, calls, refusedByBudget: true };
       error = (e as Error).message;

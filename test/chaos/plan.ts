@@ -22,6 +22,8 @@ export type EnqueueItem = {
   repeat: boolean;
   /** A batch (batches.ts): the plan indices of its members, `index` being the first. */
   members?: number[];
+  /** A batch canceled (cancelBatch) this long after it was created: some members end canceled. */
+  cancelAfterMs?: number;
 };
 
 // Separate streams, so a change to one plan does not shift the other.

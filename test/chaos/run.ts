@@ -260,6 +260,7 @@ function enqueueFacts(outcomes: readonly EnqueueOutcome[]) {
     failedCalls: outcomes.reduce((n, o) => n + o.calls - (o.id ? 1 : 0), 0),
     givenUp: outcomes.filter((o) => !o.id && !o.refusedByBudget).length,
     refusedByBudget: outcomes.filter((o) => o.refusedByBudget).length,
+    batchCancels: outcomes.filter((o) => o.cancel !== undefined).map((o) => `${o.id} ${o.cancel}`),
   };
 }
 
