@@ -135,7 +135,7 @@ export const batchCreate: Scenario = {
       ],
       notes: [
         `seconds per call, Reelay: ${pick('reelay', (m) => round(m.seconds, 2)).join(', ')}; baseline: ${pick('baseline', (m) => round(m.seconds, 2)).join(', ')}`,
-        "A batch member is a whole generation (status record, idempotency and tenant bookkeeping, its batch's member list and counts, its first job); an addBulk job is only the job.",
+        "A batch member is a queued generation: its status record and input, its deadline entry, its place in the tenant's queue and in the batch's member list (MEMORY USAGE at 100 members: 232 + 325 + 52 + 37 + 38 B); it gets a BullMQ job only when the tenant gate grants it (no worker here). An addBulk job is the job hash and its place in the wait list.",
       ],
       details: { runs },
     };
