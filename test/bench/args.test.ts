@@ -32,6 +32,12 @@ describe('parseArgs', () => {
       render: true,
     });
   });
+  it('selects batch-create, which the default and quick runs include', () => {
+    const r = parseArgs(['--only', 'batch-create']);
+    expect(r.ok && r.args.only).toEqual(['batch-create']);
+    const quick = parseArgs(['--quick']);
+    expect(quick.ok && quick.args.only).toContain('batch-create');
+  });
   it('takes what-if preloads', () => {
     const r = parseArgs(['--preload', 'what-if/skip-head.ts,what-if/lean-redact.ts']);
     expect(r.ok && r.args.preload).toEqual(['what-if/skip-head.ts', 'what-if/lean-redact.ts']);

@@ -8,6 +8,7 @@ export const SCENARIO_NAMES = [
   'polling',
   'handoff',
   'fairness',
+  'batch-create',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 

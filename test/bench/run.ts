@@ -13,6 +13,7 @@ import { parseArgs, type ScenarioName, USAGE } from './args.ts';
 import { load1, machineInfo, revision, waitForQuiet } from './machine.ts';
 import { formatFigure, type RunMeta, renderSection, updateDoc } from './report.ts';
 import type { Scenario, ScenarioResult } from './scenario.ts';
+import { batchCreate } from './scenarios/batch-create.ts';
 import { fairness } from './scenarios/fairness.ts';
 import { handoff } from './scenarios/handoff.ts';
 import { polling } from './scenarios/polling.ts';
@@ -30,6 +31,7 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
   polling,
   handoff,
   fairness,
+  'batch-create': batchCreate,
 };
 const QUIET_LOAD = 1.5;
 const MAX_WAIT_MS = 15 * 60_000;

@@ -15,6 +15,7 @@ import { BUCKET, type Services } from './services.ts';
 const PARALLEL = 8;
 /** The worker's S3_KEY_PREFIX (its default; the suite does not set it). */
 const KEY_PREFIX = 'generations/';
+const BATCH_FILE = /^generations\/batches\/bat_[0-9a-z]+\.jsonl$/;
 
 export async function collect(
   s: Services,
@@ -96,7 +97,8 @@ async function bucketObjects(
       const page = await retry(() =>
         client.send(new ListObjectsV2Command({ Bucket: BUCKET, ContinuationToken: token })),
       );
-      for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
+      // Batch results files are read and checked with their batches (batches.ts).
+      for (const o of page.Contents ?? []) if (o.Key && !BATCH_FILE.test(o.Key)) keys.push(o.Key);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   } catch (e) {

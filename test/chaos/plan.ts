@@ -20,6 +20,10 @@ export type EnqueueItem = {
   idempotencyKey?: string;
   /** The second enqueue of an idempotency key: must return the first one's generation. */
   repeat: boolean;
+  /** A batch (batches.ts): the plan indices of its members, `index` being the first. */
+  members?: number[];
+  /** A batch canceled (cancelBatch) this long after it was created: some members end canceled. */
+  cancelAfterMs?: number;
 };
 
 // Separate streams, so a change to one plan does not shift the other.

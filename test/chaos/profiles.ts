@@ -10,6 +10,9 @@ export type Profile = {
   enqueueMs: number;
   /** Fraction of generations enqueued twice under one idempotency key. */
   idempotentFraction: number;
+  /** How many batches part of the plan arrives as (batches.ts), and how many members each has. */
+  batches: number;
+  batchSize: number;
   workers: number;
   chaosMs: number;
   firstKillMs: number;
@@ -35,6 +38,8 @@ export const PROFILES: Record<string, Profile> = {
     generations: 200,
     enqueueMs: 40_000,
     idempotentFraction: 0.15,
+    batches: 4,
+    batchSize: 6,
     workers: 3,
     chaosMs: 45_000,
     firstKillMs: 3_000,
@@ -52,6 +57,8 @@ export const PROFILES: Record<string, Profile> = {
     generations: 600,
     enqueueMs: 100_000,
     idempotentFraction: 0.15,
+    batches: 8,
+    batchSize: 8,
     workers: 3,
     chaosMs: 110_000,
     firstKillMs: 3_000,
@@ -69,6 +76,8 @@ export const PROFILES: Record<string, Profile> = {
     generations: 2_000,
     enqueueMs: 300_000,
     idempotentFraction: 0.15,
+    batches: 16,
+    batchSize: 12,
     workers: 3,
     chaosMs: 310_000,
     firstKillMs: 3_000,

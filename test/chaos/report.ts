@@ -1,5 +1,6 @@
 /** The JSON report of a run and its one-line summary (pure). */
 import type { Analysis } from './analyze.ts';
+import type { BatchView } from './batches.ts';
 import type { InvariantResult } from './invariants.ts';
 import type { KillView } from './observations.ts';
 import type { Profile } from './profiles.ts';
@@ -22,7 +23,14 @@ export type RunFacts = {
   s3Outages: Array<{ at: number; ms: number }>;
   /** Replies dropped (connection reset) between a worker and Redis, per worker. */
   redisLinkCuts: Record<string, number>;
-  enqueue: { calls: number; failedCalls: number; givenUp: number; refusedByBudget: number };
+  enqueue: {
+    calls: number;
+    failedCalls: number;
+    givenUp: number;
+    refusedByBudget: number;
+    /** Batches the plan canceled, each with what cancelBatch answered (`<id> <state>`). */
+    batchCancels?: string[];
+  };
   workers: {
     spawned: number;
     logDir: string;
@@ -39,6 +47,8 @@ export type RunFacts = {
   /** Counts by state, sampled during the run. */
   timeline: Array<{ t: number; counts: Record<string, number> }>;
   tenants: { samples: TenantSamples; tallies: TenantTally[] };
+  /** Every batch as read back at the end (batches.ts). */
+  batches?: BatchView[];
 };
 
 export type ChaosReport = RunFacts & { ok: boolean; analysis: Analysis; invariants: InvariantResult[] };
@@ -63,6 +73,7 @@ export function summaryLine(r: ChaosReport): string {
     `| kills ${a.kills.total} ${JSON.stringify(a.kills.byHow)}, redis restarts ${r.redisRestarts.length},` +
       ` redis link cuts ${Object.values(r.redisLinkCuts).reduce((n, c) => n + c, 0)}, s3 outage ${s(r.s3Outages.reduce((n, o) => n + o.ms, 0))}`,
     `| tenants: beta in flight max ${r.tenants.samples.betaMaxInFlight}, gamma committed max ${r.tenants.samples.gammaMaxCommittedUsd.toFixed(2)}/${r.tenants.samples.gammaLimitUsd.toFixed(2)} USD, refused by budget ${r.enqueue.refusedByBudget}`,
+    `| batches ${r.batches?.length ?? 0} (${(r.batches ?? []).filter((b) => b.state !== 'in_progress').length} finished, ${(r.batches ?? []).filter((b) => b.state === 'canceled').length} canceled, ${(r.batches ?? []).reduce((n, b) => n + b.members.length, 0)} members)`,
     `| settled ${s(r.settleMs)}, wall ${s(r.wallMs)}`,
     `— ${r.ok ? 'PASS' : `FAIL: ${failing.join('; ')}`}`,
   ].join(' ');

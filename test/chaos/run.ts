@@ -9,6 +9,7 @@ import { relative, resolve } from 'node:path';
 import { estimateMicroUsd, fromMicroUsd } from '@reelay/contracts';
 import { analyze } from './analyze.ts';
 import { defaultReportPath, parseArgs, USAGE } from './args.ts';
+import { checkBatchInvariants, collectBatches, planBatches, waitForBatches } from './batches.ts';
 import { emptyChaosLog, noteKill, runChaos } from './chaos-driver.ts';
 import { collect, diagnoseLost, failedJobs, logMessages, recordIds } from './collect.ts';
 import { type EnqueueOutcome, idempotencyGroups, requestFor, runEnqueues } from './enqueuer.ts';
@@ -118,10 +119,11 @@ async function main(): Promise<number> {
       signal: abort.signal,
     });
 
-    const plan = planEnqueues(profile, seed, s.prefix);
+    const plan = planBatches(planEnqueues(profile, seed, s.prefix), profile, s.prefix);
     const gammaEstimates = plan
       .filter((i) => !i.repeat && tenantOf(i.index) === 'gamma')
-      .reduce((n, i) => n + fromMicroUsd(estimateMicroUsd(requestFor(i.index))), 0);
+      .flatMap((i) => i.members ?? [i.index])
+      .reduce((n, index) => n + fromMicroUsd(estimateMicroUsd(requestFor(index))), 0);
     for (const [name, settings] of chaosTenants(gammaEstimates)) await s.producer.setTenant(name, settings);
     const tenantSampler = sampleTenants(s.producer);
 
@@ -135,7 +137,7 @@ async function main(): Promise<number> {
       everyMs: 2_000,
     });
     const [outcomes] = await Promise.all([
-      runEnqueues(s.producer, plan, start, abort.signal, (id) => accepted.add(id)),
+      runEnqueues(s.producer, plan, start, abort.signal, (id) => accepted.add(id), s.receiver.url),
       runChaos({
         events: planChaos(profile, seed),
         chaosMs: profile.chaosMs,
@@ -158,9 +160,26 @@ async function main(): Promise<number> {
       signal: abort.signal,
       log,
     });
+    // Acknowledged batches, plus any a create that failed ambiguously (Redis restarting) left.
+    const batchIds = [
+      ...new Set([
+        ...outcomes.filter((o) => o.item.members && o.id).map((o) => o.id!),
+        ...(await s.producer.ops.batches.recent(1_000)).map((b) => b.id),
+      ]),
+    ];
+    const batchesDone = await waitForBatches({
+      producer: s.producer,
+      receiver: s.receiver,
+      ids: batchIds,
+      // A batch whose results job a late kill held comes back with BullMQ's stalled check (lock
+      // 30 s + check every 30 s) or the gate's batch sweep; in a passing run this returns at once.
+      timeoutMs: drained.settled ? 75_000 : 1_000,
+      signal: abort.signal,
+      log,
+    });
     const settleMs = clock();
     log(
-      drained.settled
+      drained.settled && batchesDone
         ? `settled at t=${(settleMs / 1000).toFixed(1)}s`
         : `drain gave up with ${drained.remaining} unsettled`,
     );
@@ -171,6 +190,7 @@ async function main(): Promise<number> {
 
     const observations = await collect(s, [...accepted], idempotencyGroups(outcomes), chaos.kills);
     const analysis = analyze(observations);
+    const batches = await collectBatches(s, batchIds);
     const messages = await logMessages(logDir);
     const report = buildReport(
       {
@@ -180,7 +200,7 @@ async function main(): Promise<number> {
         startedAt: startedAt.toISOString(),
         wallMs: Date.now() - wallStart,
         settleMs,
-        drainTimedOut: !drained.settled,
+        drainTimedOut: !drained.settled || !batchesDone,
         simulator: { ...SIM_FAULTS, seed: s.sim.seed },
         workerEnvOverrides: args.workerEnv,
         receiverFailRate: RECEIVER_FAIL_RATE,
@@ -205,9 +225,14 @@ async function main(): Promise<number> {
         },
         timeline: timeline.samples,
         tenants: { samples: tenantSamples, tallies: tenantTallies },
+        batches,
       },
       analysis,
-      [...checkInvariants(analysis), ...checkTenantInvariants(tenantSamples, tenantTallies)],
+      [
+        ...checkInvariants(analysis),
+        ...checkTenantInvariants(tenantSamples, tenantTallies),
+        ...checkBatchInvariants(batches, plan.filter((i) => i.members).length),
+      ],
     );
     await mkdir(resolve(reportPath, '..'), { recursive: true });
     await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
@@ -235,6 +260,7 @@ function enqueueFacts(outcomes: readonly EnqueueOutcome[]) {
     failedCalls: outcomes.reduce((n, o) => n + o.calls - (o.id ? 1 : 0), 0),
     givenUp: outcomes.filter((o) => !o.id && !o.refusedByBudget).length,
     refusedByBudget: outcomes.filter((o) => o.refusedByBudget).length,
+    batchCancels: outcomes.filter((o) => o.cancel !== undefined).map((o) => `${o.id} ${o.cancel}`),
   };
 }
 

@@ -301,6 +301,23 @@ describe("record writer (the lifecycle's Redis side) and status store reads", ()
     expect(await store.overdue()).toEqual([a.id]);
   });
 
+  it("records a round's results file only while the batch is finished in that round", async () => {
+    const batch = `${prefix}:batch:bat_x`;
+    const finishing = `${prefix}:batches:finishing`;
+    const manifest = { bucket: 'b', key: 'generations/batches/bat_x.jsonl' };
+    await redis.hset(batch, 'st', 'completed', 'rd', '1');
+    await redis.zadd(finishing, 1, 'bat_x');
+    expect(await writer.recordManifest('bat_x', 2, manifest)).toBe(false);
+    // An operator resumed a member after round 1 ended: in progress again, still round 1.
+    await redis.hset(batch, 'st', 'in_progress');
+    expect(await writer.recordManifest('bat_x', 1, manifest)).toBe(false);
+    expect(await redis.hget(batch, 'mr')).toBeNull();
+    await redis.hset(batch, 'st', 'completed');
+    expect(await writer.recordManifest('bat_x', 1, manifest)).toBe(true);
+    expect(await redis.hmget(batch, 'mb', 'mk', 'mr')).toEqual(['b', manifest.key, '1']);
+    expect(await redis.zscore(finishing, 'bat_x')).toBeNull();
+  });
+
   it('removes a batch it created (compensation)', async () => {
     const a = fresh('k-a');
     await writer.create([a]);
