@@ -9,6 +9,7 @@ export const SCENARIO_NAMES = [
   'handoff',
   'fairness',
   'batch-create',
+  'load',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 

@@ -16,6 +16,7 @@ import type { Scenario, ScenarioResult } from './scenario.ts';
 import { batchCreate } from './scenarios/batch-create.ts';
 import { fairness } from './scenarios/fairness.ts';
 import { handoff } from './scenarios/handoff.ts';
+import { load } from './scenarios/load.ts';
 import { polling } from './scenarios/polling.ts';
 import { redisCost } from './scenarios/redis-cost.ts';
 import { scale } from './scenarios/scale.ts';
@@ -32,6 +33,7 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
   handoff,
   fairness,
   'batch-create': batchCreate,
+  load,
 };
 const QUIET_LOAD = 1.5;
 const MAX_WAIT_MS = 15 * 60_000;
