@@ -67,6 +67,7 @@ describe('admin endpoints', () => {
       rateLimited: 0,
       serverErrors: 0,
       accountRefusals: 0,
+      maxPollsPerSecond: 0,
       tasks: { running: 0, completed: 0, failed: 0 },
     });
     expect(sim.config().failRate).toBe(0);

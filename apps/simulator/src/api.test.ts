@@ -110,6 +110,21 @@ describe('answerCreate / answerPoll', () => {
     expect(statsOf(state).creates).toBe(1);
   });
 
+  it('records the most polls answered within any sliding second', () => {
+    const { state, clock, create, poll } = setup();
+    const id = idOf(create());
+    for (let i = 0; i < 5; i++) {
+      poll(id);
+      clock.t += 100;
+    }
+    clock.t += 1_000;
+    poll(id);
+    poll(id);
+    expect(statsOf(state).maxPollsPerSecond).toBe(5);
+    for (let i = 0; i < 6; i++) poll(id);
+    expect(statsOf(state).maxPollsPerSecond).toBe(8);
+  });
+
   it('taskTtlMs: a task older than it is forgotten: its poll answers 404', () => {
     const { clock, create, poll } = setup({ taskTtlMs: 1_000, taskDurationMs: 60_000 });
     const id = idOf(create());

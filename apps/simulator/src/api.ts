@@ -15,7 +15,7 @@ import {
   unauthorized,
 } from './error-bodies.ts';
 import { signedFilePath } from './signed-url.ts';
-import { nextRequestId, type SimulatorState } from './simulator-state.ts';
+import { nextRequestId, notePoll, type SimulatorState } from './simulator-state.ts';
 import { drawTask, newTaskId, type Task, taskPhase } from './task-model.ts';
 import { createReply, pollReply, type TaskBody, wrapInEnvelope } from './task-replies.ts';
 
@@ -106,9 +106,10 @@ export function answerPoll(state: SimulatorState, request: PollRequest): ApiRepl
   const refused = gate(state, request.authorization, requestId);
   if (refused) return refused;
   state.counts.polls++;
+  const now = state.now();
+  notePoll(state, now);
   const task = state.tasks.get(request.taskId);
   if (!task) return taskNotFound();
-  const now = state.now();
   // Task data expires (DashScope keeps it 24 h): the upstream then no longer knows the task.
   if (state.config.taskTtlMs > 0 && now - task.createdAt >= state.config.taskTtlMs) return taskNotFound();
   const phase = taskPhase(task, now);

@@ -26,6 +26,8 @@ export interface SimulatorStats {
   serverErrors: number;
   /** Creates refused for the account (accountState). */
   accountRefusals: number;
+  /** The most polls answered within any one second (a sliding window): an upstream's rate limit. */
+  maxPollsPerSecond: number;
   /** Tasks by state at the current instant. */
   tasks: { running: number; completed: number; failed: number };
 }
@@ -50,7 +52,11 @@ export interface SimulatorState {
     serverErrors: number;
     /** Creates refused for the account (accountState). */
     accountRefusals: number;
+    /** The most polls answered within any one second (a sliding window): an upstream's rate limit. */
+    maxPollsPerSecond: number;
   };
+  /** When the polls of the last second came (ms, oldest first): for maxPollsPerSecond. */
+  recentPolls: number[];
   requestSeq: number;
 }
 
@@ -69,6 +75,7 @@ const zeroCounts = () => ({
   rateLimited: 0,
   serverErrors: 0,
   accountRefusals: 0,
+  maxPollsPerSecond: 0,
 });
 
 export function createState(options: StateOptions): SimulatorState {
@@ -83,6 +90,7 @@ export function createState(options: StateOptions): SimulatorState {
     tasks: new Map(),
     createsByGeneration: new Map(),
     counts: zeroCounts(),
+    recentPolls: [],
     requestSeq: 0,
   };
 }
@@ -92,6 +100,7 @@ export function resetState(state: SimulatorState): void {
   state.tasks.clear();
   state.createsByGeneration.clear();
   state.counts = zeroCounts();
+  state.recentPolls = [];
 }
 
 /** O(tasks): states depend on the clock, so they are counted when asked, not kept. */
@@ -105,4 +114,12 @@ export function statsOf(state: SimulatorState): SimulatorStats {
 export function nextRequestId(state: SimulatorState): string {
   state.requestSeq++;
   return `sim-${state.seed.toString(16)}-${state.requestSeq.toString(16).padStart(8, '0')}`;
+}
+
+/** Counts one poll in the sliding second behind maxPollsPerSecond. */
+export function notePoll(state: SimulatorState, now: number): void {
+  const recent = state.recentPolls;
+  recent.push(now);
+  while (recent.length && recent[0]! <= now - 1_000) recent.shift();
+  if (recent.length > state.counts.maxPollsPerSecond) state.counts.maxPollsPerSecond = recent.length;
 }

@@ -13,6 +13,7 @@ import type { StageDeps } from './deps.ts';
 import { startHealthServer } from './health-server.ts';
 import { jobDeps } from './job-deps.ts';
 import { createStageDeps } from './stage-deps-factory.ts';
+import { pollLimiter, submitLimiter } from './stage-limiters.ts';
 import { isDeliveryRetry, processNotify } from './stages/notify.ts';
 import { processPoll } from './stages/poll.ts';
 import { processSink } from './stages/sink.ts';
@@ -42,14 +43,6 @@ const PROCESSORS: Record<
 const INTERRUPTED_DELAY_MS = 250;
 /** How long interrupted jobs get to put themselves back before the process stops waiting. */
 const INTERRUPT_GRACE_MS = 5_000;
-
-/** Submit's global rate as a BullMQ limiter (shared by every worker through Redis). */
-export function submitLimiter(ratePerSec: number): { max: number; duration: number } | undefined {
-  if (ratePerSec <= 0) return undefined;
-  return ratePerSec >= 1
-    ? { max: Math.round(ratePerSec), duration: 1_000 }
-    : { max: 1, duration: Math.round(1_000 / ratePerSec) };
-}
 
 /** Starts one BullMQ worker per stage in this process. */
 export function startWorker(
@@ -82,7 +75,12 @@ export function startWorker(
         end();
       }
     };
-    const limiter = stage === 'submit' ? submitLimiter(config.submit.ratePerSec) : undefined;
+    const limiter =
+      stage === 'submit'
+        ? submitLimiter(config.submit.ratePerSec)
+        : stage === 'poll'
+          ? pollLimiter(config.pollRatePerSec)
+          : undefined;
     const worker = new Worker(QUEUE_NAMES[stage], processor, {
       connection: redis,
       prefix: config.prefix,

@@ -102,6 +102,11 @@ export const EnvSchema = z.object({
   SWEEP_INTERVAL_MS: int(30_000, 50),
 
   SUBMIT_RATE_PER_SEC: num(2, 0),
+  // The poll budget across every worker (DashScope allows 20 task queries a second per account).
+  // Below 2 a fixed-window limiter cannot keep every sliding second within it (stage-limiters.ts).
+  POLL_RATE_PER_SEC: num(0, 0).refine((v) => v === 0 || v >= 2, {
+    error: 'must be 0 (no budget) or at least 2',
+  }),
   MAX_IN_FLIGHT: int(0, 0),
   GRANT_AHEAD: int(64, 1, 100_000),
   PRICE_USD_PER_SECOND: z
@@ -194,6 +199,8 @@ function toConfig(e: Env) {
       slackMs: e.POLL_SLACK_MS,
       deadlineMs: e.POLL_DEADLINE_MS,
     },
+    /** Polls per second across every worker process (0 = no budget). */
+    pollRatePerSec: e.POLL_RATE_PER_SEC,
     /** US dollars per second of video by resolution: the cost estimates budgets reserve. */
     pricesUsdPerSecond: e.PRICE_USD_PER_SECOND,
     submit: {
