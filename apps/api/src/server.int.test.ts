@@ -347,7 +347,7 @@ describe('auth', () => {
     } finally {
       await logFx.close();
     }
-    expect(logged).toContain('request completed');
+    expect(logged).toContain('request served');
     expect(logged).not.toContain(TOKENS[0]);
     expect(logged).not.toContain('wrong-secret-token');
   });

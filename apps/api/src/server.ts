@@ -3,11 +3,18 @@ import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger, type Logger } from '@reelay/core';
 import { isReelayUnavailable } from '@reelay/producer';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import type { Redis } from 'ioredis';
 import { type ApiToken, DEFAULT_BODY_LIMIT_BYTES } from './api-config.ts';
 import type { ApiProducer } from './api-deps.ts';
-import { bearerChallenge, createTokenCheck, OPERATOR } from './auth.ts';
+import { bearerChallenge, type Caller, createTokenCheck, OPERATOR } from './auth.ts';
 import { DEFAULT_BATCH_EVENTS_INTERVAL_MS } from './batch-events.ts';
 import { DEFAULT_BATCH_BODY_LIMIT_BYTES, registerBatchRoutes } from './batch-routes.ts';
 import {
@@ -113,6 +120,9 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     bodyLimit,
     exposeHeadRoutes: false,
     loggerInstance: logger as FastifyBaseLogger,
+    // Fastify's own request lines log the raw request and response objects (which serialize as
+    // `{}`); accessLine below logs one line per request with what an operator reads instead.
+    logController: new LogController({ disableRequestLogging: true }),
     // While closing, the hook below answers problem+json instead of fastify's plain JSON 503.
     return503OnClosing: false,
     clientErrorHandler(err, socket) {
@@ -272,6 +282,10 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   });
 
   // Open event streams would hold `close` forever; end them (clients reconnect elsewhere).
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(accessLine(request, reply), 'request served');
+  });
+
   app.addHook('preClose', async () => {
     closing = true;
     for (const res of [...streams]) res.end();
@@ -280,4 +294,23 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     if (!opts.hub) await hub.close();
   });
   return app;
+}
+
+/**
+ * One access-log line: method, the route's template (never the raw URL: a path or query may
+ * carry ids, cursors or a token by mistake), status and time. An unrouted request logs `-`.
+ */
+export function accessLine(
+  request: Pick<FastifyRequest, 'method' | 'routeOptions'> & { caller?: Caller | undefined },
+  reply: Pick<FastifyReply, 'statusCode' | 'elapsedTime'>,
+): { method: string; route: string; status: number; ms: number; tenant?: string } {
+  const caller = request.caller;
+  const tenant = caller ? (caller.operator ? '*' : caller.tenant) : undefined;
+  return {
+    method: request.method,
+    route: request.routeOptions?.url ?? '-',
+    status: reply.statusCode,
+    ms: Math.round(reply.elapsedTime * 10) / 10,
+    ...(tenant ? { tenant } : {}),
+  };
 }
