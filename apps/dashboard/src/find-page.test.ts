@@ -139,6 +139,26 @@ describe('findPage', () => {
   });
 });
 
+describe('findPage: the upstream lines', () => {
+  it("shows progress (a 0–1 fraction) as a percentage, and an ended generation's status as last seen", () => {
+    const ended = {
+      ...failedGeneration(),
+      upstream: { submitIntents: 1, status: 'in_progress', progress: 1 },
+    };
+    const page = findPage(found(ended), '/ops');
+    expect(page).toContain('<dt>Upstream progress</dt><dd>100%</dd>');
+    expect(page).toContain('<dt>Upstream status (last seen)</dt><dd>in_progress</dd>');
+    const running = {
+      ...ended,
+      state: 'running' as const,
+      upstream: { submitIntents: 1, status: 'in_progress', progress: 0.42 },
+    };
+    const live = findPage(found(running), '/ops');
+    expect(live).toContain('<dt>Upstream progress</dt><dd>42%</dd>');
+    expect(live).toContain('<dt>Upstream status</dt><dd>in_progress</dd>');
+  });
+});
+
 describe('duration', () => {
   it.each([
     [12, '12 ms'],

@@ -1,4 +1,4 @@
-import type { Delivery, GenerationStatus } from '@reelay/contracts';
+import { type Delivery, type GenerationStatus, isTerminal } from '@reelay/contracts';
 import type { FoundJob } from './find-generation.ts';
 import { html, type SafeHtml } from './html.ts';
 import { boardUrls } from './job-links.ts';
@@ -60,8 +60,14 @@ function summaryView(g: GenerationStatus): SafeHtml {
       g.upstream.taskId ? html`<code id="task-id">${g.upstream.taskId}</code>` : undefined,
     ],
     ['Submitted upstream', g.upstream.submittedAt ? time(g.upstream.submittedAt) : undefined],
-    ['Upstream status', g.upstream.status],
-    ['Upstream progress', g.upstream.progress === undefined ? undefined : `${g.upstream.progress}%`],
+    // What the last poll saw: for a generation that ended another way (its deadline, a cancel)
+    // the upstream may still have said in_progress, so say whose word it is.
+    [isTerminal(g.state) ? 'Upstream status (last seen)' : 'Upstream status', g.upstream.status],
+    // A 0–1 fraction in the record.
+    [
+      'Upstream progress',
+      g.upstream.progress === undefined ? undefined : `${Math.round(g.upstream.progress * 100)}%`,
+    ],
     ['Submit intents', String(g.upstream.submitIntents)],
     [
       'Attempts',
