@@ -245,9 +245,8 @@ export function createLifecycle(redis: Redis, queues: StageQueues, opts: Lifecyc
       let canceled = 0;
       for (let start = 0; ; start += CANCEL_PAGE) {
         const ids = await redis.lrange(writer.keys.batchMembers(batchId), start, start + CANCEL_PAGE - 1);
-        const states = await Promise.all(ids.map((g) => redis.hget(writer.keys.record(g), F.state)));
-        const active = ids.filter((_, i) => states[i] && !isTerminal(states[i] as GenerationState));
-        const results = await Promise.all(active.map((g) => cancelOne(g, false)));
+        // cancelOne reads each record and leaves an ended or missing one as it is.
+        const results = await Promise.all(ids.map((g) => cancelOne(g, false)));
         canceled += results.filter((r) => r?.canceled).length;
         if (ids.length < CANCEL_PAGE) break;
       }
